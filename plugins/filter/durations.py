@@ -12,6 +12,7 @@ from ansible_collections.auraflow.ops.plugins.module_utils.durations import (
     parse_duration,
 )
 
+
 def to_seconds(value):
     try:
         return parse_duration(value)

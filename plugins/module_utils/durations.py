@@ -40,8 +40,8 @@ def parse_duration(value):
     parts = _PART.findall(text)
     if not text or ''.join(n + u for n, u in parts) != text:
         raise DurationError('not a duration: %r (use e.g. 90s, 45m, 1h, 2d, 1h30m)' % (value,))
-    units = [u for _, u in parts]
-    order = [u for u, _ in UNITS]
+    units = [unit for dummy, unit in parts]
+    order = [unit for unit, dummy in UNITS]
     if units != sorted(set(units), key=order.index):
         raise DurationError('not a duration: %r (each unit once, largest first)' % (value,))
     return sum(_number(n) * _UNIT_SECONDS[u] for n, u in parts)

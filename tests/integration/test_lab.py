@@ -1,0 +1,69 @@
+"""The lab contract: five systemd hosts on an explicit subnet, reachable by Ansible, cached image."""
+
+import json
+import os
+
+import pytest
+
+from conftest import LAB_HOSTS, ROOT, VENV_BIN, run
+
+pytestmark = pytest.mark.lab
+
+
+def docker_json(*args):
+    result = run(['docker', *args])
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_ansible_ping_every_host(lab):
+    result = run([os.path.join(VENV_BIN, 'ansible'), '-i', 'inventories/lab', 'all',
+                  '-m', 'ansible.builtin.ping', '-o'])
+    assert result.returncode == 0, result.stdout + result.stderr
+    for host in LAB_HOSTS:
+        assert '%s | SUCCESS' % host in result.stdout
+
+
+@pytest.mark.parametrize('host', LAB_HOSTS)
+def test_systemd_is_up(lab, host):
+    result = run(['docker', 'exec', host, 'systemctl', 'is-system-running'])
+    assert result.stdout.strip() in ('running', 'degraded'), result.stdout + result.stderr
+
+
+def test_network_has_explicit_subnet_and_fixed_addresses(lab):
+    net = docker_json('network', 'inspect', 'aura-lab')[0]
+    assert [c['Subnet'] for c in net['IPAM']['Config']] == ['172.30.80.0/24']
+    addresses = {c['Name']: c['IPv4Address'] for c in net['Containers'].values()}
+    assert addresses['aura-web1'] == '172.30.80.10/24'
+    assert addresses['aura-db1'] == '172.30.80.31/24'
+
+
+def test_web_publishes_only_on_loopback(lab):
+    ports = docker_json('inspect', 'aura-web1')[0]['HostConfig']['PortBindings']
+    assert ports == {
+        '80/tcp': [{'HostIp': '127.0.0.1', 'HostPort': '8080'}],
+        '443/tcp': [{'HostIp': '127.0.0.1', 'HostPort': '8443'}],
+    }
+
+
+def test_second_up_reuses_image_and_hosts(lab):
+    image_before = run(['docker', 'image', 'inspect', '-f', '{{.Id}}', 'auraflow/lab-debian12:r1']).stdout
+    ids_before = run(['docker', 'inspect', '-f', '{{.Id}}', *LAB_HOSTS]).stdout
+    result = run([os.path.join(ROOT, 'scripts', 'lab'), 'up'], timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert 'debootstrap' not in result.stdout
+    assert run(['docker', 'image', 'inspect', '-f', '{{.Id}}', 'auraflow/lab-debian12:r1']).stdout == image_before
+    assert run(['docker', 'inspect', '-f', '{{.Id}}', *LAB_HOSTS]).stdout == ids_before
+
+
+def test_status_lists_every_host(lab):
+    result = run([os.path.join(ROOT, 'scripts', 'lab'), 'status'])
+    assert result.returncode == 0, result.stdout + result.stderr
+    for host in LAB_HOSTS:
+        assert any(line.startswith(host) and ' running' in line for line in result.stdout.splitlines())
+
+
+def test_site_playbook_runs_on_the_lab(lab):
+    result = run([os.path.join(VENV_BIN, 'ansible-playbook'), '-i', 'inventories/lab', 'playbooks/site.yml'])
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert 'failed=0' in result.stdout and 'unreachable=0' in result.stdout
