@@ -47,12 +47,12 @@ def test_web_publishes_only_on_loopback(lab):
 
 
 def test_second_up_reuses_image_and_hosts(lab):
-    image_before = run(['docker', 'image', 'inspect', '-f', '{{.Id}}', 'auraflow/lab-debian12:r1']).stdout
+    image_before = run(['docker', 'image', 'inspect', '-f', '{{.Id}}', 'auraflow/lab-debian12:bookworm']).stdout
     ids_before = run(['docker', 'inspect', '-f', '{{.Id}}', *LAB_HOSTS]).stdout
     result = run([os.path.join(ROOT, 'scripts', 'lab'), 'up'], timeout=120)
     assert result.returncode == 0, result.stderr
     assert 'debootstrap' not in result.stdout
-    assert run(['docker', 'image', 'inspect', '-f', '{{.Id}}', 'auraflow/lab-debian12:r1']).stdout == image_before
+    assert run(['docker', 'image', 'inspect', '-f', '{{.Id}}', 'auraflow/lab-debian12:bookworm']).stdout == image_before
     assert run(['docker', 'inspect', '-f', '{{.Id}}', *LAB_HOSTS]).stdout == ids_before
 
 
