@@ -3,7 +3,7 @@
 import os
 import tarfile
 
-from conftest import ROOT, VENV_BIN, run
+from conftest import VENV_BIN, run
 
 
 def test_build_and_install(tmp_path):
@@ -13,18 +13,24 @@ def test_build_and_install(tmp_path):
     assert len(tarballs) == 1
     with tarfile.open(tarballs[0]) as tar:
         names = tar.getnames()
-    assert not [n for n in names if n.startswith(('.venv', 'collections', 'tests/app/dist', '.git/'))]
+    assert not [n for n in names if n.startswith(('.venv', 'collections', 'tests/app/dist', '.git/')) or 'node_modules' in n]
     assert 'inventories/lab/group_vars/all/secrets.yml' not in names
 
+    # Install as a user elsewhere would: without this checkout's ansible.cfg (which already
+    # resolves auraflow.ops, so ansible-galaxy would find nothing to do).
     dest = tmp_path / 'installed'
-    install = run([os.path.join(VENV_BIN, 'ansible-galaxy'), 'collection', 'install', '-p', str(dest), str(tarballs[0])])
+    plain_cfg = tmp_path / 'ansible.cfg'
+    plain_cfg.write_text('[defaults]\n')
+    elsewhere = {'ANSIBLE_CONFIG': str(plain_cfg)}
+    install = run([os.path.join(VENV_BIN, 'ansible-galaxy'), 'collection', 'install', '-p', str(dest), str(tarballs[0])],
+                  cwd=str(tmp_path), env=elsewhere)
     assert install.returncode == 0, install.stdout + install.stderr
     installed = dest / 'ansible_collections' / 'auraflow' / 'ops'
-    for part in ('roles', 'plugins/module_utils', 'plugins/filter', 'playbooks/site.yml', 'meta/runtime.yml'):
+    for part in ('roles/redis/meta/argument_specs.yml', 'plugins/module_utils', 'plugins/filter', 'playbooks/site.yml', 'meta/runtime.yml'):
         assert (installed / part).exists(), part
 
     # From a directory that knows nothing of this checkout, the playbook resolves by FQCN.
-    env = {'ANSIBLE_CONFIG': os.devnull, 'ANSIBLE_COLLECTIONS_PATH': str(dest)}
+    env = dict(elsewhere, ANSIBLE_COLLECTIONS_PATH=str(dest))
     syntax = run([os.path.join(VENV_BIN, 'ansible-playbook'), '-i', 'localhost,', 'auraflow.ops.site', '--syntax-check'],
                  cwd=str(tmp_path), env=env)
     assert syntax.returncode == 0, syntax.stdout + syntax.stderr
