@@ -9,7 +9,7 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 INVENTORY ?= inventories/lab
 SCENARIOS ?= $(notdir $(patsubst %/molecule.yml,%,$(wildcard molecule/*/molecule.yml)))
 
-.PHONY: help setup demo lab-up lab-down test lint sanity unit integration molecule bench clean
+.PHONY: help setup demo lab-up lab-down artifacts test lint sanity unit app integration molecule bench clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -17,7 +17,7 @@ help: ## List the targets
 setup: ## Create/update .venv with the pinned tools (fast when nothing changed)
 	@scripts/setup
 
-demo: setup lab-up ## Set up, start the lab, and run the main job on it
+demo: setup lab-up artifacts ## Set up, start the lab, build the app releases, run the main job on the lab
 	ansible-playbook -i $(INVENTORY) playbooks/site.yml
 	@echo "demo: lab hosts answer; see 'scripts/lab status'"
 
@@ -27,7 +27,11 @@ lab-up: ## Start the local lab (five systemd containers)
 lab-down: ## Remove the lab's containers and network (keeps the image)
 	@scripts/lab down
 
-test: lint sanity unit integration molecule ## Everything CI runs: lint, sanity, unit, integration, molecule
+artifacts: ## Build the reference app's release artifacts (tests/app/dist)
+	tests/app/build.sh all
+	cd tests/app/dist && sha256sum -c --quiet *.sha256
+
+test: lint sanity unit app integration molecule ## Everything CI runs: lint, sanity, unit, app, integration, molecule
 
 lint: setup ## yamllint + ansible-lint (production profile, offline)
 	yamllint --strict .
@@ -38,6 +42,9 @@ sanity: setup ## ansible-test sanity on the controller Python
 
 unit: setup ## Unit tests of the pure logic (module_utils, filters)
 	scripts/pytest tests/unit
+
+app: ## The reference app's tests against a throwaway PostgreSQL and Redis
+	tests/app/run-tests.sh
 
 integration: setup ## Tests against real services and the lab
 	scripts/pytest tests/integration
@@ -51,5 +58,5 @@ bench: setup ## Performance comparisons under bench/ (not part of test)
 	for b in bench/*.sh; do echo "== $$b"; bash $$b; done
 
 clean: ## Remove build artefacts and reports (keeps .venv, the lab and its image)
-	rm -rf reports dist tests/output .pytest_cache auraflow-ops-*.tar.gz
+	rm -rf reports dist tests/output tests/app/dist .pytest_cache auraflow-ops-*.tar.gz
 	find . -name __pycache__ -not -path './.venv/*' -prune -exec rm -rf {} +
