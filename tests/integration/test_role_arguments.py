@@ -32,3 +32,19 @@ def test_redis_requires_app_password():
                   '-m', 'ansible.builtin.include_role', '-a', 'name=auraflow.ops.redis'])
     assert result.returncode != 0
     assert 'redis_app_password' in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize('extra, named', [
+    ('{"postgres_version": "fifteen"}', 'postgres_version'),
+    ('{"postgres_backup_keep_count": "many"}', 'postgres_backup_keep_count'),
+    ('{"postgres_backup_key_tables": {"a": 1}}', 'postgres_backup_key_tables'),
+])
+def test_postgres_rejects_bad_variables(extra, named):
+    args = ['-e', 'postgres_db_password=a-long-enough-password-123', '-e', extra]
+    result = run([os.path.join(VENV_BIN, 'ansible'), 'localhost', '-c', 'local',
+                  '-m', 'ansible.builtin.include_role', '-a', 'name=auraflow.ops.postgres', *args])
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert named in output and 'argument' in output.lower()
+    assert 'a-long-enough-password-123' not in output
+    assert 'changed: true' not in output

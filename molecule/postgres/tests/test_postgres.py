@@ -1,0 +1,136 @@
+"""Verify auraflow.ops.postgres on the molecule host with testinfra."""
+
+import json
+
+import pytest
+
+APP_USER = 'aura_flow_user'
+APP_PASSWORD = 'molecule-db-password-0123456789'
+BACKUP_DIR = '/var/backups/postgresql'
+
+
+def app_sql(host, sql, address='127.0.0.1', password=APP_PASSWORD):
+    return host.run("PGPASSWORD=%s psql -XAt -h %s -U %s -d aura_flow -v ON_ERROR_STOP=1 -c %s",
+                    password, address, APP_USER, sql)
+
+
+def admin_sql(host, sql, db='aura_flow'):
+    out = host.run('runuser -u postgres -- psql -XAt -d %s -v ON_ERROR_STOP=1 -c %s', db, sql)
+    assert out.rc == 0, out.stderr
+    return out.stdout.strip()
+
+
+def dumps(host):
+    out = host.run("find %s -maxdepth 1 -name 'aura_flow-*.dump' -printf '%%f\\n' | sort", BACKUP_DIR)
+    return [line for line in out.stdout.split() if line]
+
+
+def run_backup(host):
+    host.run('sleep 1.1')  # dump names carry the second
+    return host.run('systemctl start aura-pg-backup.service')
+
+
+def test_server_and_timer_enabled_and_running(host):
+    assert host.service('postgresql@15-main').is_enabled
+    assert host.service('postgresql@15-main').is_running
+    assert host.service('aura-pg-backup.timer').is_enabled
+    assert host.run('systemctl is-active aura-pg-backup.timer').stdout.strip() == 'active'
+
+
+def test_listens_only_where_configured(host):
+    listening = {str(s) for s in host.socket.get_listening_sockets() if s.startswith('tcp') and s.endswith(':5432')}
+    assert 'tcp://0.0.0.0:5432' not in listening and 'tcp://:::5432' not in listening
+    assert {'tcp://127.0.0.1:5432', 'tcp://172.30.91.11:5432'} <= listening
+
+
+def test_pg_hba_is_scram_only(host):
+    rules = admin_sql(host, 'SELECT type, auth_method, coalesce(error, \'\') FROM pg_hba_file_rules', db='postgres')
+    lines = [r.split('|') for r in rules.splitlines()]
+    assert lines, 'no pg_hba rules'
+    assert all(error == '' for _, _, error in lines)
+    assert not [m for _, m, _ in lines if m in ('trust', 'md5', 'password', 'ident')]
+    assert all(m == 'scram-sha-256' for t, m, _ in lines if t.startswith('host'))
+    assert all(m in ('peer', 'scram-sha-256') for t, m, _ in lines if t == 'local')
+
+
+def test_owner_role_is_least_privilege(host):
+    flags = admin_sql(host, "SELECT rolsuper, rolcreaterole, rolcreatedb, rolreplication, rolcanlogin "
+                            "FROM pg_roles WHERE rolname = '%s'" % APP_USER)
+    assert flags == 'f|f|f|f|t'
+    assert admin_sql(host, "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'aura_flow'") == APP_USER
+    assert admin_sql(host, "SELECT rolpassword LIKE 'SCRAM-SHA-256$%%' FROM pg_authid WHERE rolname = '%s'"
+                     % APP_USER) == 't'
+
+
+def test_app_login_over_the_network_and_refusals(host):
+    assert app_sql(host, 'SELECT 1', address='172.30.91.11').stdout.strip() == '1'
+    assert app_sql(host, 'SELECT 1', password='wrong-password').rc != 0
+    no_password = host.run('psql -XAt -w -h 172.30.91.11 -U postgres -d postgres -c "SELECT 1"')
+    assert no_password.rc != 0 and 'no pg_hba.conf entry' in no_password.stderr
+
+
+def test_pg_stat_statements_and_slow_log(host):
+    assert admin_sql(host, "SELECT count(*) FROM pg_extension WHERE extname = 'pg_stat_statements'") == '1'
+    assert admin_sql(host, 'SHOW log_min_duration_statement') == '500ms'
+    assert admin_sql(host, 'SHOW password_encryption') == 'scram-sha-256'
+
+
+def test_backup_is_complete_and_verifiable(host):
+    assert app_sql(host, 'CREATE TABLE IF NOT EXISTS items (id int PRIMARY KEY, body text)').rc == 0
+    assert app_sql(host, 'INSERT INTO items SELECT g, md5(g::text) FROM generate_series(1, 250) g '
+                         'ON CONFLICT DO NOTHING').rc == 0
+    result = run_backup(host)
+    assert result.rc == 0, result.stderr
+    newest = dumps(host)[-1]
+    path = '%s/%s' % (BACKUP_DIR, newest)
+    assert host.run('cd %s && sha256sum -c %s.sha256', BACKUP_DIR, newest).rc == 0
+    listing = host.run('pg_restore --list %s', path)
+    assert listing.rc == 0 and 'TABLE DATA public items' in listing.stdout
+    manifest = json.loads(host.file(path + '.json').content_string)
+    assert manifest['database'] == 'aura_flow' and manifest['row_counts'] == {'items': 250}
+    assert manifest['sha256'] == host.file(path).sha256sum
+    assert manifest['server_version'].startswith('15.')
+    assert host.file(path).user == 'postgres' and not host.file(path).mode & 0o007
+
+
+def test_retention_keeps_the_newest_three(host):
+    for _ in range(4):
+        assert run_backup(host).rc == 0
+    kept = dumps(host)
+    assert len(kept) == 3
+    for name in kept:
+        for suffix in ('.sha256', '.json'):
+            assert host.file('%s/%s%s' % (BACKUP_DIR, name, suffix)).exists
+    assert host.run("find %s -name '*.partial*'", BACKUP_DIR).stdout.strip() == ''
+
+
+@pytest.fixture()
+def small_backup_disk(host):
+    """A 2 MiB tmpfs over the backup directory, with one earlier backup on it."""
+    assert host.run('mount -t tmpfs -o size=2m,uid=postgres,gid=postgres,mode=0750 tmpfs %s', BACKUP_DIR).rc == 0
+    host.run("runuser -u postgres -- sh -c 'echo earlier > %s/aura_flow-20000101T000000Z.dump'", BACKUP_DIR)
+    host.run('systemctl reset-failed aura-pg-backup.service')
+    yield
+    host.run('umount %s', BACKUP_DIR)
+    host.run('systemctl reset-failed aura-pg-backup.service')
+
+
+def test_disk_full_fails_visibly_and_keeps_earlier_backups(host, small_backup_disk):
+    # ~6 MB of poorly compressible rows: the dump cannot fit in 2 MiB.
+    assert app_sql(host, "INSERT INTO items SELECT g, encode(sha512(random()::text::bytea), 'base64') || "
+                         "encode(sha512(random()::text::bytea), 'base64') FROM generate_series(1000, 40000) g").rc == 0
+    result = run_backup(host)
+    assert result.rc != 0
+    assert host.run('systemctl is-failed aura-pg-backup.service').stdout.strip() == 'failed'
+    assert host.file('%s/aura_flow-20000101T000000Z.dump' % BACKUP_DIR).content_string == 'earlier\n'
+    assert dumps(host) == ['aura_flow-20000101T000000Z.dump']
+    assert host.run("ls -A %s | grep -c partial", BACKUP_DIR).stdout.strip() == '0'
+
+
+def test_refuses_to_start_above_the_used_threshold(host, small_backup_disk):
+    host.run("runuser -u postgres -- dd if=/dev/zero of=%s/filler bs=1k count=1800", BACKUP_DIR)
+    result = run_backup(host)
+    assert result.rc != 0
+    log = host.run('journalctl -u aura-pg-backup.service -n 20 --no-pager').stdout
+    assert 'refusing to start' in log and 'limit 85%' in log
+    assert dumps(host) == ['aura_flow-20000101T000000Z.dump']
