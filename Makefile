@@ -54,8 +54,8 @@ molecule: setup ## Every molecule scenario under molecule/ on the lab image
 	@set -e; for s in $(SCENARIOS); do echo "== molecule test -s $$s"; molecule test -s $$s; done
 
 bench: setup ## Performance comparisons under bench/ (not part of test)
-	@set -e; ls bench/*.sh >/dev/null 2>&1 || { echo "bench: no benchmarks yet"; exit 0; }; \
-	for b in bench/*.sh; do echo "== $$b"; bash $$b; done
+	@set -e; found=0; for b in bench/*; do [ -f "$$b" ] && [ -x "$$b" ] || continue; \
+	found=1; echo "== $$b"; "$$b"; done; [ $$found = 1 ] || echo "bench: no benchmarks yet"
 
 clean: ## Remove build artefacts and reports (keeps .venv, the lab and its image)
 	rm -rf reports dist tests/output tests/app/dist .pytest_cache auraflow-ops-*.tar.gz

@@ -1,0 +1,879 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, auraflow.ops maintainers
+# MIT License (see LICENSE)
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+---
+module: pg_backup_verify
+short_description: Tell whether a PostgreSQL backup can be trusted, by restoring it into a scratch database
+version_added: 0.1.0
+description:
+  - Checks a C(pg_dump) backup (custom C(-Fc), directory C(-Fd), tar C(-Ft), plain SQL or gzip-compressed plain SQL)
+    and, by default, restores it into a freshly created scratch database on the given server, counts the rows of every
+    restored table, runs the content checks and then B(always) drops the scratch database - also when a check or the
+    restore fails and when the module is interrupted by SIGINT, SIGTERM or SIGHUP.
+  - A backup counts as valid only when every check that ran passed. A readable table of contents is not enough - the
+    data must restore.
+  - 'The checks, in the order they run (their names are a stable contract): V(exists), V(non_empty), V(format),
+    V(min_size), V(checksum), V(toc), V(age), V(restore), V(expected_tables), V(min_rows).'
+  - V(exists) - the path exists. When it fails nothing else runs.
+  - V(non_empty) - the file (or the directory's files) holds at least one byte. When it fails nothing else runs.
+  - V(format) - the content is a dump in a supported format (detected by magic bytes and SQL heuristics, never by the
+    file name), and the one requested by O(format) when that is not V(auto).
+  - V(min_size) - at least O(min_size) bytes. Only when O(min_size) is set.
+  - V(checksum) - the sha256 equals O(checksum), or else the one in the sidecar C(PATH.sha256) (C(sha256sum) or
+    C(sha256sum --tag) format; for a directory, one line per file, and every file must be listed). Without either,
+    the check passes with severity C(medium) and a warning, as unverified.
+  - V(toc) - the archive is readable. For custom, directory and tar archives C(pg_restore --list) must succeed; when
+    no restore runs (O(restore_test=false) or check mode) C(pg_restore --file=/dev/null) additionally reads and
+    decompresses all the data. For plain SQL the whole file is read (gzip CRC included), and a file with pg_dump's
+    header must end with pg_dump's C(-- PostgreSQL database dump complete) footer (a cut-off file does not).
+  - V(age) - the backup is not older than O(max_age). Only when O(max_age) is set; RV(age_seconds) is always returned.
+  - V(restore) - the backup restores without any error into a scratch database (C(pg_restore --exit-on-error), with
+    C(-j) O(jobs) for custom and directory archives; C(psql -v ON_ERROR_STOP=1 --single-transaction) for plain SQL).
+    Plain SQL that would reach outside the scratch database (psql meta-commands other than pg_dump's
+    C(\restrict)/C(\unrestrict) such as C(\connect), or CREATE/ALTER/DROP DATABASE/ROLE/TABLESPACE, a pg_dumpall file)
+    is not restored and fails this check.
+  - V(expected_tables) - every table of O(expect_tables) exists (in the restored database; without a restore, in the
+    archive's table of contents or the plain SQL's CREATE TABLE statements). Only when O(expect_tables) is set.
+  - V(min_rows) - each table of O(expect_min_rows) has at least that many rows in the restored database. Only when
+    O(expect_min_rows) is set.
+  - V(restore) runs only when every earlier check passed; V(expected_tables) and V(min_rows) need a successful
+    restore when one runs; V(toc) needs V(format). A check that did not run is listed in RV(skipped_checks) with the reason,
+    never in RV(checks).
+  - The restore uses the PostgreSQL client programs (C(psql), C(pg_restore); Debian package C(postgresql-client)) on
+    the host the module runs on; no Python driver is needed. C(pg_restore) must be as new as the C(pg_dump) that made
+    the archive.
+  - The scratch database is named C(auraflow_verify_<UTC timestamp>_<pid>_<random>) and created from C(template0).
+    Only a SIGKILL (for example an C(async) timeout) can leave one behind; such leftovers can be found by that prefix.
+author:
+  - auraflow.ops maintainers (@auraflow)
+options:
+  path:
+    description:
+      - The backup file, or the directory of a directory-format (C(pg_dump -Fd)) archive.
+    type: path
+    required: true
+  format:
+    description:
+      - The expected format. V(auto) detects it by content.
+      - Any other value makes the V(format) check fail when the content is something else.
+    type: str
+    default: auto
+    choices: [auto, custom, directory, tar, plain, plain_gz]
+  checksum:
+    description:
+      - The expected sha256 of the file (64 hex digits, optionally prefixed C(sha256:)).
+      - When omitted, the sidecar C(PATH.sha256) is used if present; a missing sidecar is a warning-level check, not a
+        failure.
+      - Not accepted for a directory archive; use a sidecar C(DIR.sha256) listing every file instead.
+    type: str
+  max_age:
+    description:
+      - The recovery point objective. A backup older than this fails the V(age) check.
+      - A duration such as V(90s), V(45m), V(1h), V(2d), V(1h30m), or a number of seconds.
+      - Age is measured from the backup's own creation time - for custom, directory and tar archives the time pg_dump
+        started, as recorded in the archive header (C(pg_restore --list) prints it as C(Archive created at)); for plain
+        SQL, gzip-compressed SQL and unreadable archives the file's modification time (for a directory, that of
+        C(toc.dat)). The archive records pg_dump's local wall-clock time without a zone; it is read in the local time
+        zone of the host the module runs on, as C(pg_restore) does.
+    type: raw
+  min_size:
+    description:
+      - Minimum size of the backup in bytes (a directory counts its files). Suffixes such as V(10M) or V(1G) are accepted.
+    type: bytes
+  restore_test:
+    description:
+      - Restore into a scratch database on the server and run the content checks there, then drop the database.
+      - With V(false) no server is contacted; the archive's data are still read end to end (see the V(toc) check) and
+        O(expect_tables) is checked against the table of contents, but O(expect_min_rows) cannot be checked and is
+        refused.
+    type: bool
+    default: true
+  keep_scratch:
+    description:
+      - Leave the scratch database in place after the checks (for debugging); its name is returned in RV(scratch_db).
+        The module still never reports a change.
+    type: bool
+    default: false
+  jobs:
+    description:
+      - Parallel restore jobs (C(pg_restore -j)) for custom and directory archives. Plain SQL and tar archives restore
+        in one session.
+    type: int
+    default: 1
+  no_owner:
+    description:
+      - Restore archives with C(--no-owner --no-privileges), for servers that lack the roles owning the objects in the
+        dump (for example when verifying on another server). By default the restore keeps ownership and privileges,
+        as a real restore would, so a missing role fails the V(restore) check.
+      - Plain SQL is restored as written; this option does not apply to it.
+    type: bool
+    default: false
+  restore_timeout:
+    description:
+      - Give up the restore after this long (a duration like O(max_age)); the V(restore) check then fails and the
+        scratch database is dropped. No limit by default.
+    type: raw
+  expect_tables:
+    description:
+      - Tables that must exist, as V(table) (meaning V(public.table)) or V(schema.table). As in SQL, unquoted names are
+        folded to lower case; double-quote names with capitals, spaces or dots, for example V(app."Audit Log").
+      - RV(tables) keys are the names as stored, unquoted (V(app.Audit Log)).
+    type: list
+    elements: str
+    default: []
+  expect_min_rows:
+    description:
+      - Minimum row counts, a mapping of table name (as in O(expect_tables)) to a number of rows. A table that is absent
+        fails the V(min_rows) check. Needs O(restore_test=true).
+    type: dict
+    default: {}
+  fail_on_invalid:
+    description:
+      - Fail the task when the backup is not valid. With V(false) the module returns normally with RV(valid=false)
+        (and the same details), so that a play can decide.
+      - Errors that are not a verdict on the backup (bad parameters, missing client programs, an unreachable server,
+        no permission to create a database, an interrupt) always fail.
+    type: bool
+    default: true
+  bin_dir:
+    description:
+      - Directory holding C(psql) and C(pg_restore). By default they are looked up on E(PATH), then in the newest
+        C(/usr/lib/postgresql/*/bin).
+    type: path
+  login_user:
+    description:
+      - The role to connect as. It needs C(CREATEDB) (or superuser) to create the scratch database, and the right to
+        create the dump's objects (superuser for most dumps, unless O(no_owner=true)).
+    type: str
+    default: postgres
+    aliases: [login]
+  login_password:
+    description:
+      - The password of O(login_user). Passed to the client programs in their environment, never on a command line.
+    type: str
+    default: ''
+  login_host:
+    description:
+      - Host name or address of the server. Empty (or V(localhost) together with O(login_unix_socket)) uses the unix
+        socket.
+    type: str
+    default: ''
+    aliases: [host]
+  login_port:
+    description:
+      - Port of the server.
+    type: int
+    default: 5432
+    aliases: [port]
+  login_unix_socket:
+    description:
+      - Directory of the server's unix socket.
+    type: str
+    default: ''
+    aliases: [unix_socket]
+  maintenance_db:
+    description:
+      - The database to connect to in order to create and drop the scratch database.
+    type: str
+    default: postgres
+  ssl_mode:
+    description:
+      - libpq's C(sslmode).
+    type: str
+    default: prefer
+    choices: [allow, disable, prefer, require, verify-ca, verify-full]
+  ca_cert:
+    description:
+      - A file of trusted certificate authorities (libpq's C(sslrootcert)).
+    type: str
+    aliases: [ssl_rootcert]
+  connect_timeout:
+    description:
+      - Seconds to wait for a connection.
+    type: int
+    default: 10
+attributes:
+  check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
+    support: full
+    details:
+      - In check mode every check that only reads the backup file runs (V(exists), V(non_empty), V(format),
+        V(min_size), V(checksum), V(toc) including the full data read, V(age)) and V(expected_tables) is checked against
+        the table of contents. The restore is not run, because it creates (and drops) a database on the server, so
+        V(restore) and V(min_rows) are listed in RV(skipped_checks) and no server is contacted.
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
+    support: none
+notes:
+  - The module never changes anything lasting and always reports C(changed=false).
+  - Restoring plain SQL runs it through C(psql); verify only plain SQL files from a trusted source.
+  - Without a checksum, damage inside data that pg_dump did not compress (C(-Z0), plain SQL) can restore without an
+    error; the content checks catch only what they check. Keep a C(.sha256) sidecar next to every backup.
+  - When connecting as C(postgres) through the unix socket with peer authentication, run the task with
+    C(become_user=postgres).
+seealso:
+  - module: community.postgresql.postgresql_db
+    description: Dumps and restores databases (C(state=dump), C(state=restore)).
+'''
+
+EXAMPLES = r'''
+- name: Verify last night's backup on the database host (restore test included)
+  auraflow.ops.pg_backup_verify:
+    path: /var/backups/postgresql/aura_flow-latest.dump
+    max_age: 26h
+    min_size: 1M
+    jobs: 2
+    expect_tables: [users, flows, app."Audit Log"]
+    expect_min_rows:
+      users: 1
+  become: true
+  become_user: postgres
+
+- name: Verify over TCP, keep going when the backup is bad, and decide in the play
+  auraflow.ops.pg_backup_verify:
+    path: /srv/backups/aura_flow.sql.gz
+    checksum: "sha256:{{ expected_digest }}"
+    login_host: 127.0.0.1
+    login_user: backup_verifier
+    login_password: "{{ vault_backup_verifier_password }}"
+    no_owner: true
+    fail_on_invalid: false
+  register: backup_check
+
+- name: Report
+  ansible.builtin.debug:
+    msg: "{{ backup_check.checks | rejectattr('ok') | map(attribute='name') | list }}"
+  when: not backup_check.valid
+
+- name: Only read the archive (no server needed)
+  auraflow.ops.pg_backup_verify:
+    path: /var/backups/postgresql/aura_flow.dir
+    restore_test: false
+'''
+
+RETURN = r'''
+valid:
+  description: Whether every check that ran passed (warnings do not count).
+  returned: always
+  type: bool
+  sample: true
+checks:
+  description:
+    - The checks that ran, in order. C(name) is one of V(exists), V(non_empty), V(format), V(min_size), V(checksum),
+      V(toc), V(age), V(restore), V(expected_tables), V(min_rows).
+    - C(severity) is C(info) for a plain pass, C(medium) for a pass with a warning (an unverified checksum), and
+      C(critical) or C(high) for a failure.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - {name: exists, ok: true, detail: "/var/backups/db.dump", severity: info}
+    - {name: restore, ok: false, detail: "pg_restore: error: could not read from input file: end of file", severity: critical}
+skipped_checks:
+  description: Checks that did not run, with the reason (an earlier failure, O(restore_test=false), check mode).
+  returned: always
+  type: list
+  elements: dict
+  sample: [{name: min_rows, reason: "check mode: no restore"}]
+findings:
+  description: The failed and warning checks as findings (C(id) = check name, C(severity), C(message), C(evidence)), most severe first.
+  returned: always
+  type: list
+  elements: dict
+format:
+  description: The detected format, or null when it is not a dump.
+  returned: always
+  type: str
+  sample: custom
+size_bytes:
+  description: Size of the file, or of the files in the directory.
+  returned: when the path exists
+  type: int
+  sample: 1073741824
+sha256:
+  description: The sha256 of the file (null for a directory archive, whose files are checked one by one).
+  returned: when the path is a non-empty file
+  type: str
+  sample: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+checksum_source:
+  description: Where the expected digest came from - V(parameter), V(sidecar), or null when there was none.
+  returned: always
+  type: str
+  sample: sidecar
+age_seconds:
+  description: Seconds since the backup's creation time (see O(max_age) for what that is).
+  returned: when the path exists
+  type: int
+  sample: 3600
+age_source:
+  description: What the age was measured from - V(toc) (the archive header) or V(mtime).
+  returned: when the path exists
+  type: str
+  sample: toc
+created_at:
+  description: The creation time the age is measured from, in UTC (ISO 8601).
+  returned: when the path exists
+  type: str
+  sample: "2026-01-31T02:00:04Z"
+archive:
+  description: Header facts from the table of contents (archives) or the SQL header (plain), when readable.
+  returned: when the V(toc) check ran
+  type: dict
+  sample: {dbname: aura_flow, dumped_by: "15.18", dumped_from: "15.18", entries: 42, tables: 7}
+restore_seconds:
+  description: Wall-clock seconds of the restore itself (null when none ran).
+  returned: always
+  type: float
+  sample: 12.84
+tables:
+  description:
+    - Row count of every restored table, keyed C(schema.table) (top-level tables; a partitioned table counts its
+      partitions).
+    - Without a restore, the tables found in the table of contents with null counts.
+  returned: always
+  type: dict
+  sample: {public.users: 1200, public.flows: 48211}
+scratch_db:
+  description: Name of the scratch database used (dropped unless O(keep_scratch=true)); null when no restore ran.
+  returned: always
+  type: str
+  sample: auraflow_verify_20260131020512_4242_a1b2c3
+server_version:
+  description: The server's C(server_version) setting; null when no server was contacted.
+  returned: always
+  type: str
+  sample: 15.18 (Debian 15.18-0+deb12u1)
+'''
+
+import datetime
+import gzip
+import os
+import time
+import zlib
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.auraflow.ops.plugins.module_utils.durations import DurationError, parse_duration
+from ansible_collections.auraflow.ops.plugins.module_utils.pg_backup import (
+    ARCHIVE_FORMATS,
+    CHECK_ORDER,
+    PARALLEL_FORMATS,
+    BackupError,
+    Checks,
+    backup_mtime,
+    backup_size,
+    compare_directory_digests,
+    detect_format,
+    missing_tables,
+    normalize_sha256,
+    parse_sidecar,
+    parse_toc_listing,
+    qualify_table,
+    rows_below,
+    scan_plain_lines,
+    sha256_file,
+    sidecar_digest_for_file,
+    sidecar_digests_for_directory,
+    toc_created_epoch,
+    validate_min_rows,
+)
+from ansible_collections.auraflow.ops.plugins.module_utils.pgconn import (
+    Interrupted,
+    PgError,
+    ProcessTimeout,
+    Psql,
+    ScratchDatabase,
+    SignalGuard,
+    connection_argument_spec,
+    describe_target,
+    error_lines,
+    find_pg_program,
+    libpq_env,
+    run_process,
+    signal_name,
+)
+
+CHUNK = 1024 * 1024
+
+
+def argument_spec():
+    spec = dict(
+        path=dict(type='path', required=True),
+        format=dict(type='str', default='auto', choices=['auto', 'custom', 'directory', 'tar', 'plain', 'plain_gz']),
+        checksum=dict(type='str'),
+        max_age=dict(type='raw'),
+        min_size=dict(type='bytes'),
+        restore_test=dict(type='bool', default=True),
+        keep_scratch=dict(type='bool', default=False),
+        jobs=dict(type='int', default=1),
+        no_owner=dict(type='bool', default=False),
+        restore_timeout=dict(type='raw'),
+        expect_tables=dict(type='list', elements='str', default=[]),
+        expect_min_rows=dict(type='dict', default={}),
+        fail_on_invalid=dict(type='bool', default=True),
+        bin_dir=dict(type='path'),
+    )
+    spec.update(connection_argument_spec())
+    return spec
+
+
+class Verifier:
+    """One verification: runs the checks in order and fills ``self.result``."""
+
+    def __init__(self, module, settings):
+        self.module = module
+        self.params = module.params
+        self.settings = settings
+        self.path = self.params['path']
+        self.checks = Checks()
+        self.fmt = None
+        self.toc = None
+        self.plain = None
+        self.size = 0
+        self.result = dict(
+            changed=False, valid=False, checks=[], skipped_checks=[], findings=[], format=None, size_bytes=None,
+            sha256=None, checksum_source=None, age_seconds=None, age_source=None, created_at=None, archive=None,
+            restore_seconds=None, tables={}, scratch_db=None, server_version=None,
+        )
+
+    # ------------------------------------------------------------------ helpers
+
+    def program(self, name):
+        found = find_pg_program(name, self.params['bin_dir'], self.module.get_bin_path)
+        if not found:
+            where = 'in %s' % self.params['bin_dir'] if self.params['bin_dir'] else 'on PATH or in /usr/lib/postgresql/*/bin'
+            self.module.fail_json(msg='%s not found %s; install the PostgreSQL client (Debian: postgresql-client) or set bin_dir'
+                                  % (name, where), **self.finish())
+        return found
+
+    def remaining(self, after):
+        return [name for name in CHECK_ORDER[CHECK_ORDER.index(after) + 1:] if self.wanted(name)]
+
+    def wanted(self, name):
+        if name == 'min_size':
+            return self.params['min_size'] is not None
+        if name == 'age':
+            return self.settings['max_age'] is not None
+        if name == 'expected_tables':
+            return bool(self.params['expect_tables'])
+        if name == 'min_rows':
+            return bool(self.settings['min_rows'])
+        return True
+
+    def finish(self):
+        self.result['checks'] = self.checks.items
+        self.result['skipped_checks'] = self.checks.skipped
+        self.result['findings'] = [finding.as_dict() for finding in self.checks.findings()]
+        self.result['valid'] = self.checks.valid()
+        return self.result
+
+    # ------------------------------------------------------------------ the checks
+
+    def run(self):
+        if not self.check_exists():
+            return self.finish()
+        if not self.check_non_empty():
+            return self.finish()
+        self.check_format()
+        if self.wanted('min_size'):
+            self.check_min_size()
+        self.check_checksum()
+        if self.fmt:
+            self.check_toc()
+        else:
+            self.checks.skip('toc', 'the format check failed')
+        self.measure_age()
+        self.restore_and_content()
+        return self.finish()
+
+    def check_exists(self):
+        if os.path.isdir(self.path) or os.path.isfile(self.path):
+            return self.checks.add('exists', True, self.path)
+        what = 'exists but is neither a file nor a directory' if os.path.lexists(self.path) else 'does not exist'
+        self.checks.add('exists', False, '%s %s' % (self.path, what))
+        self.checks.skip_rest(self.remaining('exists'), 'the backup does not exist')
+        return False
+
+    def check_non_empty(self):
+        try:
+            size = backup_size(self.path)
+        except OSError as exc:
+            self.checks.add('non_empty', False, 'cannot read the backup: %s' % exc)
+            self.checks.skip_rest(self.remaining('non_empty'), 'the backup cannot be read')
+            return False
+        self.size = size
+        self.result['size_bytes'] = size
+        if size > 0:
+            return self.checks.add('non_empty', True, '%d bytes' % size)
+        self.checks.add('non_empty', False, 'the backup is empty (0 bytes)')
+        self.checks.skip_rest(self.remaining('non_empty'), 'the backup is empty')
+        return False
+
+    def check_format(self):
+        try:
+            fmt, detail = detect_format(self.path)
+        except OSError as exc:
+            fmt, detail = None, 'cannot read: %s' % exc
+        requested = self.params['format']
+        if fmt and requested not in ('auto', fmt):
+            self.checks.add('format', False, 'expected %s, but the content is %s: %s' % (requested, fmt, detail))
+            self.result['format'] = fmt
+            return
+        self.result['format'] = fmt
+        if fmt:
+            self.fmt = fmt
+            self.checks.add('format', True, '%s: %s' % (fmt, detail))
+        else:
+            self.checks.add('format', False, detail)
+
+    def check_min_size(self):
+        size, minimum = self.size, int(self.params['min_size'])
+        self.checks.add('min_size', size >= minimum, '%d bytes %s the minimum %d' % (size, '>=' if size >= minimum else '<', minimum))
+
+    def check_checksum(self):
+        if os.path.isdir(self.path):
+            return self._checksum_directory()
+        try:
+            actual = sha256_file(self.path)
+        except OSError as exc:
+            return self.checks.add('checksum', False, 'cannot read the file: %s' % exc)
+        self.result['sha256'] = actual
+        sidecar = self.path + '.sha256'
+        if self.settings['checksum']:
+            expected, source = self.settings['checksum'], 'parameter'
+        elif os.path.isfile(sidecar):
+            source = 'sidecar'
+            try:
+                with open(sidecar, 'r', encoding='utf-8', errors='replace') as handle:
+                    expected = sidecar_digest_for_file(parse_sidecar(handle.read()), os.path.basename(self.path))
+            except (OSError, BackupError) as exc:
+                self.result['checksum_source'] = source
+                return self.checks.add('checksum', False, 'unusable sidecar %s: %s' % (sidecar, exc))
+        else:
+            self.module.warn('no checksum given and no sidecar %s: the backup file cannot be proven unaltered' % sidecar)
+            return self.checks.add('checksum', True, 'not verified: no checksum parameter and no sidecar %s (sha256 %s)'
+                                   % (sidecar, actual), warning=True)
+        self.result['checksum_source'] = source
+        if actual == expected:
+            return self.checks.add('checksum', True, 'sha256 %s matches the %s' % (actual, source))
+        return self.checks.add('checksum', False, 'sha256 %s, but the %s says %s' % (actual, source, expected))
+
+    def _checksum_directory(self):
+        sidecar = self.path.rstrip('/') + '.sha256'
+        if not os.path.isfile(sidecar):
+            self.module.warn('no sidecar %s: the archive files cannot be proven unaltered' % sidecar)
+            return self.checks.add('checksum', True, 'not verified: no sidecar %s' % sidecar, warning=True)
+        self.result['checksum_source'] = 'sidecar'
+        try:
+            with open(sidecar, 'r', encoding='utf-8', errors='replace') as handle:
+                expected = sidecar_digests_for_directory(parse_sidecar(handle.read()), os.path.basename(self.path.rstrip('/')))
+            actual = {}
+            for entry in sorted(os.listdir(self.path)):
+                full = os.path.join(self.path, entry)
+                if os.path.isfile(full):
+                    actual[entry] = sha256_file(full)
+        except (OSError, BackupError) as exc:
+            return self.checks.add('checksum', False, 'unusable sidecar %s: %s' % (sidecar, exc))
+        problems = compare_directory_digests(expected, actual)
+        if problems:
+            return self.checks.add('checksum', False, '; '.join(problems[:5]))
+        return self.checks.add('checksum', True, 'sha256 of all %d files match the sidecar' % len(actual))
+
+    def check_toc(self):
+        if self.fmt in ARCHIVE_FORMATS:
+            return self._toc_archive()
+        return self._toc_plain()
+
+    def _toc_archive(self):
+        pg_restore = self.program('pg_restore')
+        rc, out, err = run_process([pg_restore, '--list', self.path], env=libpq_env({}), capture_stdout=True)
+        if rc != 0:
+            return self.checks.add('toc', False, 'pg_restore --list failed: %s' % (error_lines(err) or 'exit %d' % rc))
+        self.toc = parse_toc_listing(out)
+        header = self.toc['header']
+        self.result['archive'] = {
+            'dbname': header.get('dbname'),
+            'dumped_by': header.get('Dumped by pg_dump version'),
+            'dumped_from': header.get('Dumped from database version'),
+            'format': header.get('Format'),
+            'compression': header.get('Compression'),
+            'entries': self.toc['entries'],
+            'tables': len(self.toc['tables']),
+        }
+        self.result['tables'] = dict((name, None) for name in self.toc['tables'])
+        if self.toc['entries'] == 0:
+            return self.checks.add('toc', False, 'the table of contents lists no entries')
+        detail = '%d entries, %d tables, %d table data items, made by pg_dump %s' % (
+            self.toc['entries'], len(self.toc['tables']), len(self.toc['table_data']), header.get('Dumped by pg_dump version', '?'))
+        if not self.will_restore():
+            # No restore will prove the data: read and decompress all of it instead.
+            rc, dummy, err = run_process([pg_restore, '--file=/dev/null', self.path], env=libpq_env({}))
+            if rc != 0:
+                return self.checks.add('toc', False, 'table of contents readable (%s), but the data are not: %s'
+                                       % (detail, error_lines(err) or 'exit %d' % rc))
+            detail += '; all data read and decompressed'
+        return self.checks.add('toc', True, detail)
+
+    def _plain_lines(self):
+        if self.fmt == 'plain_gz':
+            with gzip.open(self.path, 'rb') as handle:
+                yield from handle
+        else:
+            with open(self.path, 'rb') as handle:
+                yield from handle
+
+    def _toc_plain(self):
+        try:
+            self.plain = scan_plain_lines(self._plain_lines())
+        except (OSError, EOFError, zlib.error) as exc:
+            return self.checks.add('toc', False, 'the gzip stream is damaged: %s' % exc if self.fmt == 'plain_gz'
+                                   else 'cannot read the file: %s' % exc)
+        scan = self.plain
+        self.result['archive'] = {
+            'dbname': None, 'dumped_by': scan.dumped_by, 'dumped_from': None, 'format': self.fmt.upper(),
+            'compression': 'gzip' if self.fmt == 'plain_gz' else None, 'entries': scan.lines, 'tables': len(scan.tables),
+        }
+        self.result['tables'] = dict((name, None) for name in scan.tables)
+        problems = scan.problems()
+        if problems:
+            return self.checks.add('toc', False, '; '.join(problems))
+        if scan.pg_dump_header or scan.pg_dumpall:
+            detail = 'complete pg_dump SQL: %d lines, %d CREATE TABLE' % (scan.lines, len(scan.tables))
+        else:
+            detail = 'SQL without a pg_dump header (completeness cannot be verified): %d lines, %d CREATE TABLE' % (
+                scan.lines, len(scan.tables))
+        return self.checks.add('toc', True, detail)
+
+    def measure_age(self):
+        created, source = None, None
+        if self.toc and self.toc.get('created_at'):
+            try:
+                created, source = toc_created_epoch(self.toc['created_at']), 'toc'
+            except (ValueError, OverflowError):
+                created = None
+        if created is None:
+            try:
+                created, source = backup_mtime(self.path), 'mtime'
+            except OSError:
+                created = None
+        age = None
+        if created is not None:
+            age = int(round(time.time() - created))
+            self.result['age_seconds'] = age
+            self.result['age_source'] = source
+            self.result['created_at'] = datetime.datetime.fromtimestamp(created, datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')
+        if not self.wanted('age'):
+            return
+        max_age = self.settings['max_age']
+        if age is None:
+            return self.checks.add('age', False, 'the creation time cannot be read')
+        what = 'archive header' if source == 'toc' else 'file modification time'
+        return self.checks.add('age', age <= max_age, 'created %s (%s), %ds ago; max_age %ss'
+                               % (self.result['created_at'], what, age, max_age))
+
+    def will_restore(self):
+        return self.params['restore_test'] and not self.module.check_mode
+
+    def restore_and_content(self):
+        content = [name for name in ('expected_tables', 'min_rows') if self.wanted(name)]
+        if not self.will_restore():
+            reason = 'check mode: no restore' if self.module.check_mode else 'restore_test=false'
+            self.checks.skip('restore', reason)
+            if 'expected_tables' in content:
+                if self.checks.ok('toc'):
+                    self.check_expected_tables(source='the table of contents' if self.toc else 'the CREATE TABLE statements')
+                else:
+                    self.checks.skip('expected_tables', 'the toc check did not pass')
+            if 'min_rows' in content:
+                self.checks.skip('min_rows', reason)
+            return
+        failed = self.checks.failed()
+        if failed:
+            self.checks.skip_rest(['restore'] + content, 'an earlier check failed (%s)' % ', '.join(failed))
+            return
+        if not self.restore():
+            self.checks.skip_rest(content, 'the restore failed')
+            return
+        if 'expected_tables' in content:
+            self.check_expected_tables(source='the restored database')
+        if 'min_rows' in content:
+            self.check_min_rows()
+
+    def check_expected_tables(self, source):
+        missing = missing_tables(self.params['expect_tables'], self.result['tables'])
+        expected = len(self.params['expect_tables'])
+        if missing:
+            return self.checks.add('expected_tables', False, 'missing from %s: %s' % (source, ', '.join(missing)))
+        return self.checks.add('expected_tables', True, 'all %d expected tables are in %s' % (expected, source))
+
+    def check_min_rows(self):
+        low = rows_below(self.settings['min_rows'], self.result['tables'])
+        if low:
+            parts = ['%s: %s < %d' % (table, 'absent' if count is None else '%d rows' % count, minimum) for table, count, minimum in low]
+            return self.checks.add('min_rows', False, '; '.join(parts))
+        return self.checks.add('min_rows', True, ', '.join('%s: %d rows >= %d' % (
+            qualify_table(name), self.result['tables'][qualify_table(name)], minimum) for name, minimum in sorted(self.settings['min_rows'].items())))
+
+    # ------------------------------------------------------------------ the restore
+
+    def restore(self):
+        psql_bin = self.program('psql')
+        pg_restore = self.program('pg_restore') if self.fmt in ARCHIVE_FORMATS else None
+        if self.fmt not in ARCHIVE_FORMATS:
+            refusals = self.plain.refusals()
+            if refusals:
+                self.checks.add('restore', False, 'not restored: the SQL would reach outside a scratch database: %s' % '; '.join(refusals))
+                return False
+        psql = Psql(psql_bin, self.params, timeout=max(60, self.params['connect_timeout'] * 3))
+        target = describe_target(self.params)
+        try:
+            version = psql.server_version()
+        except (PgError, ProcessTimeout) as exc:
+            self.module.fail_json(msg='cannot connect to PostgreSQL as %s: %s' % (target, exc), **self.finish())
+        self.result['server_version'] = version['text']
+        scratch = ScratchDatabase(psql, keep=self.params['keep_scratch'], server_version_num=version['num'])
+        try:
+            with scratch:
+                self.result['scratch_db'] = scratch.name
+                ok = self._restore_into(scratch.name, psql, pg_restore)
+        except Interrupted as exc:
+            self.fail_interrupted(exc, scratch)
+        except (PgError, ProcessTimeout) as exc:
+            if not scratch.created:
+                self.module.fail_json(msg='cannot create a scratch database as %s: %s' % (target, exc), **self.finish())
+            raise
+        if scratch.name:
+            self.result['scratch_db'] = scratch.name
+        if scratch.drop_error:
+            self.module.fail_json(msg='the scratch database %s could not be dropped: %s; drop it by hand'
+                                  % (scratch.name, scratch.drop_error), **self.finish())
+        return ok
+
+    def fail_interrupted(self, exc, scratch):
+        if scratch.keep and scratch.created:
+            fate = 'kept (keep_scratch=true)'
+        elif scratch.dropped:
+            fate = 'dropped'
+        elif scratch.drop_error:
+            fate = 'NOT dropped (%s); drop it by hand' % scratch.drop_error
+        else:
+            fate = 'not created'
+        self.result['scratch_db'] = scratch.name
+        self.module.fail_json(msg='interrupted by %s during the restore test; scratch database %s %s'
+                              % (signal_name(exc.signum), scratch.name, fate), **self.finish())
+
+    def _restore_into(self, dbname, psql, pg_restore):
+        env = libpq_env(self.params, dbname)
+        timeout = self.settings['restore_timeout']
+        jobs = self.params['jobs']
+        if self.fmt in ARCHIVE_FORMATS:
+            cmd = [pg_restore, '--exit-on-error', '--dbname=%s' % dbname]
+            if self.fmt in PARALLEL_FORMATS and jobs > 1:
+                cmd.append('--jobs=%d' % jobs)
+            if self.params['no_owner']:
+                cmd += ['--no-owner', '--no-privileges']
+            cmd.append(self.path)
+            how = 'pg_restore%s' % (' -j %d' % jobs if '--jobs=%d' % jobs in cmd else '')
+            stdin = None
+        else:
+            cmd = [psql.psql_bin, '-X', '-q', '-v', 'ON_ERROR_STOP=1', '--single-transaction', '--dbname=%s' % dbname]
+            if self.fmt == 'plain':
+                cmd += ['--file=%s' % self.path]
+                stdin = None
+            else:
+                cmd += ['--file=-']
+                stdin = self._gunzip_chunks()
+            how = 'psql'
+        started = time.monotonic()
+        try:
+            rc, dummy, err = run_process(cmd, env=env, stdin_chunks=stdin, timeout=timeout)
+        except ProcessTimeout:
+            self.result['restore_seconds'] = round(time.monotonic() - started, 3)
+            self.checks.add('restore', False, 'the restore ran longer than restore_timeout (%ss) and was stopped' % timeout)
+            return False
+        except (OSError, EOFError, zlib.error) as exc:
+            self.result['restore_seconds'] = round(time.monotonic() - started, 3)
+            self.checks.add('restore', False, 'reading the backup failed during the restore: %s' % exc)
+            return False
+        seconds = round(time.monotonic() - started, 3)
+        self.result['restore_seconds'] = seconds
+        if rc != 0:
+            self.checks.add('restore', False, '%s into %s failed (exit %d) after %.1fs: %s'
+                            % (how, dbname, rc, seconds, error_lines(err) or 'no error text'))
+            return False
+        try:
+            counts = psql.table_counts(dbname, timeout=timeout)
+        except (PgError, ProcessTimeout) as exc:
+            self.checks.add('restore', False, 'restored, but the tables could not be counted: %s' % exc)
+            return False
+        self.result['tables'] = dict(sorted(counts.items()))
+        return self.checks.add('restore', True, 'restored with %s into scratch database %s in %.1fs: %d tables, %d rows' % (
+            how, dbname, seconds, len(counts), sum(counts.values())))
+
+    def _gunzip_chunks(self):
+        with gzip.open(self.path, 'rb') as handle:
+            while True:
+                block = handle.read(CHUNK)
+                if not block:
+                    return
+                yield block
+
+
+def settings_from(module):
+    """Validate the parameters that need more than the argument spec; fail_json on bad input."""
+    params = module.params
+    out = {}
+    try:
+        out['max_age'] = None if params['max_age'] in (None, '') else parse_duration(params['max_age'])
+    except DurationError as exc:
+        module.fail_json(msg='max_age: %s' % exc)
+    try:
+        out['restore_timeout'] = None if params['restore_timeout'] in (None, '') else parse_duration(params['restore_timeout'])
+    except DurationError as exc:
+        module.fail_json(msg='restore_timeout: %s' % exc)
+    if out['restore_timeout'] == 0:
+        module.fail_json(msg='restore_timeout must be more than 0 seconds')
+    try:
+        out['checksum'] = None if params['checksum'] in (None, '') else normalize_sha256(params['checksum'])
+        out['min_rows'] = validate_min_rows(params['expect_min_rows'])
+        for name in params['expect_tables']:
+            qualify_table(name)
+    except BackupError as exc:
+        module.fail_json(msg=str(exc))
+    if out['checksum'] and os.path.isdir(params['path']):
+        module.fail_json(msg='checksum applies to a single file; for a directory archive put a sidecar %s.sha256 listing '
+                         'every file (cd DIR && sha256sum * > ../DIR.sha256)' % params['path'].rstrip('/'))
+    if params['min_size'] is not None and params['min_size'] < 0:
+        module.fail_json(msg='min_size must be 0 or more bytes')
+    if params['jobs'] < 1:
+        module.fail_json(msg='jobs must be 1 or more, got %d' % params['jobs'])
+    if out['min_rows'] and not params['restore_test']:
+        module.fail_json(msg='expect_min_rows needs restore_test=true: rows can only be counted in a restored database')
+    if params['keep_scratch'] and not params['restore_test']:
+        module.warn('keep_scratch has no effect with restore_test=false')
+    return out
+
+
+def main():
+    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
+    settings = settings_from(module)
+    verifier = Verifier(module, settings)
+    guard = SignalGuard().install()  # a signal stops the client programs too, and fails cleanly
+    try:
+        result = verifier.run()
+    except Interrupted as exc:
+        module.fail_json(msg='interrupted by %s before any scratch database existed' % signal_name(exc.signum), **verifier.finish())
+    finally:
+        guard.restore()
+    if not result['valid'] and module.params['fail_on_invalid']:
+        module.fail_json(msg='backup %s is not valid: %s' % (module.params['path'], verifier.checks.summary()), **result)
+    result['msg'] = 'backup %s is %s: %s' % (module.params['path'], 'valid' if result['valid'] else 'not valid', verifier.checks.summary())
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,536 @@
+"""Real HTTP servers on 127.0.0.1 with exactly one CORS or JWT fault each, and the reference backend.
+
+For the cors_audit and jwt_config_check integration tests. Every server here is a
+``http.server.ThreadingHTTPServer`` (HTTP/1.1 keep-alive) in a background thread; use them as
+context managers and ``.url(path)``.
+
+* ``cors_server(name)``: one of ``CORS_SERVERS`` - the clean policies (``clean``: exact whitelist
+  with credentials, like the reference backend; ``clean_generous``: the same granting PATCH and
+  OPTIONS too; ``clean_public``: ``*`` on a public resource) and one server per finding id, with
+  exactly that fault (see the table's comments).
+* ``jwt_server(name)``: one of ``JWT_SERVERS`` - ``clean`` and one server per live finding id.
+  ``POST /login`` (JSON ``{"email", "password"}``) issues a token, ``GET /me`` needs it, ``GET /open``
+  needs nothing. The JWT code here is written independently of plugins/module_utils/jwt.py on
+  purpose (a shared bug would hide itself).
+* ``ReferenceBackend``: tests/app/backend (node) with a throwaway PostgreSQL cluster and
+  redis-server on loopback, migrated and seeded, as tests/app/run-tests.sh does.
+"""
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+import urllib.request
+from email.utils import formatdate
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BACKEND = os.path.join(ROOT, 'tests', 'app', 'backend')
+
+ALLOWED = ('https://app.example.com', 'http://localhost:5173')
+STAGING = 'https://staging.example.com'
+USER = {'email': 'ops@example.com', 'password': 'correct horse battery staple'}
+STRONG_SECRET = 'q7N2v9Lk4xR8pT1wZ6cY3bH5mJ0sD8fG2aE4uW7iO9'  # fixed random-looking test value, 42 bytes
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+class Request:
+    """What an app sees: method, path, headers (case-insensitive get), body bytes."""
+
+    def __init__(self, method, path, headers, body):
+        self.method = method
+        self.path = path
+        self.headers = headers
+        self.body = body
+
+    def header(self, name):
+        return self.headers.get(name)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = 'HTTP/1.1'
+    server_version = 'fault-server/1'
+
+    def log_message(self, *args):  # quiet
+        pass
+
+    def date_time_string(self, timestamp=None):
+        return formatdate((timestamp or time.time()) + self.server.date_skew, usegmt=True)
+
+    def _handle(self):
+        length = int(self.headers.get('Content-Length') or 0)
+        body = self.rfile.read(length) if length else b''
+        req = Request(self.command, self.path.split('?', 1)[0], self.headers, body)
+        self.server.seen.append((req.method, req.path, req.header('Origin')))
+        status, headers, payload = self.server.app(req)
+        if isinstance(payload, (dict, list)):
+            payload = json.dumps(payload).encode()
+            headers = list(headers) + [('Content-Type', 'application/json')]
+        payload = payload or b''
+        self.send_response(status)
+        for name, value in headers:
+            self.send_header(name, value)
+        self.send_header('Content-Length', str(len(payload)))
+        self.end_headers()
+        if self.command != 'HEAD':
+            self.wfile.write(payload)
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_HEAD = _handle
+
+    def handle_one_request(self):
+        # any method (also made-up ones) goes to the app
+        try:
+            super().handle_one_request()
+        except ConnectionError:
+            self.close_connection = True
+
+    def __getattr__(self, name):
+        if name.startswith('do_'):
+            return self._handle
+        raise AttributeError(name)
+
+
+class LocalServer:
+    """``app(Request) -> (status, [(name, value)], body)`` served on 127.0.0.1:<free port>."""
+
+    def __init__(self, app, date_skew=0.0):
+        self.app = app
+        self.date_skew = date_skew
+        self.httpd = None
+        self.thread = None
+
+    def __enter__(self):
+        self.httpd = ThreadingHTTPServer(('127.0.0.1', 0), _Handler)
+        self.httpd.daemon_threads = True
+        self.httpd.app = self.app
+        self.httpd.date_skew = self.date_skew
+        self.httpd.seen = []
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={'poll_interval': 0.05}, daemon=True)
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join(10)
+
+    @property
+    def port(self):
+        return self.httpd.server_address[1]
+
+    @property
+    def seen(self):
+        return self.httpd.seen
+
+    def url(self, path='/'):
+        return 'http://127.0.0.1:%d%s' % (self.port, path)
+
+
+# ------------------------------------------------------------------------------------------------
+# CORS
+# ------------------------------------------------------------------------------------------------
+
+def cors_app(allow, credentials=True, vary=True, wildcard=False, methods='GET, POST, PUT, DELETE',
+             headers='Authorization, Content-Type', reflect_preflight=False, auth_required=True):
+    """A JSON API with a CORS policy: ``allow(origin) -> bool`` decides; the options set the rest."""
+
+    def app(req):
+        origin = req.header('Origin')
+        out = []
+        if vary:
+            out.append(('Vary', 'Origin'))
+        allowed = wildcard or (origin is not None and allow(origin))
+        if wildcard:
+            out.append(('Access-Control-Allow-Origin', '*'))
+        elif allowed:
+            out.append(('Access-Control-Allow-Origin', origin))
+        if allowed and credentials:
+            out.append(('Access-Control-Allow-Credentials', 'true'))
+        if req.method == 'OPTIONS':
+            if allowed:
+                if reflect_preflight:
+                    asked_m = req.header('Access-Control-Request-Method') or 'GET'
+                    asked_h = req.header('Access-Control-Request-Headers') or ''
+                    out.append(('Access-Control-Allow-Methods', asked_m))
+                    if asked_h:
+                        out.append(('Access-Control-Allow-Headers', asked_h))
+                else:
+                    out.append(('Access-Control-Allow-Methods', methods))
+                    out.append(('Access-Control-Allow-Headers', headers))
+                out.append(('Access-Control-Max-Age', '600'))
+            return 204, out, b''
+        if auth_required and not req.header('Authorization'):
+            return 401, out, {'error': 'unauthorized'}
+        return 200, out, {'items': []}
+
+    return app
+
+
+def _exact(whitelist):
+    return lambda origin: origin in whitelist
+
+
+def _suffix(origin):
+    # the classic bug: origin.endsWith('example.com'), scheme checked
+    return origin in ALLOWED or (origin.startswith('https://') and origin.endswith('example.com'))
+
+
+def _subdomains(origin):
+    # "*.example.com" trusted (plus the exact whitelist)
+    return origin in ALLOWED or re.fullmatch(r'https://([a-z0-9-]+\.)+example\.com', origin) is not None
+
+
+def _no_scheme(origin):
+    # compares host[:port] only: the http:// twin of an https origin passes
+    return origin.split('://', 1)[-1] in [a.split('://', 1)[1] for a in ALLOWED]
+
+
+CORS_SERVERS = {
+    # clean policies: nothing above info
+    'clean': dict(allow=_exact(ALLOWED)),
+    'clean_generous': dict(allow=_exact(ALLOWED), methods='GET, POST, PUT, PATCH, DELETE, OPTIONS'),
+    'clean_public': dict(allow=lambda o: True, wildcard=True, credentials=False, auth_required=False, vary=False),
+    # one fault each
+    'origin_reflected': dict(allow=lambda o: True),
+    'null_origin_allowed': dict(allow=lambda o: o in ALLOWED or o == 'null'),
+    'prefix_match': dict(allow=lambda o: any(o.startswith(a) for a in ALLOWED)),
+    'suffix_match': dict(allow=_suffix),
+    'unescaped_dot': dict(allow=lambda o: any(re.fullmatch(a, o) for a in ALLOWED)),
+    'subdomain_trust': dict(allow=_subdomains),
+    'http_origin_on_https': dict(allow=_no_scheme),
+    'wildcard_with_credentials': dict(allow=lambda o: True, wildcard=True, credentials=True, vary=False),
+    'wildcard_origin': dict(allow=lambda o: True, wildcard=True, credentials=False, vary=False),
+    'missing_vary_origin': dict(allow=_exact(ALLOWED), vary=False),
+    'preflight_too_broad': dict(allow=_exact(ALLOWED), reflect_preflight=True),
+    # CORS_ORIGIN written with a trailing slash: the browser's Origin never has one
+    'allowed_origin_rejected': dict(allow=_exact(('https://app.example.com/', 'http://localhost:5173'))),
+    'extra_origin_allowed': dict(allow=_exact(ALLOWED + (STAGING,))),
+}
+
+
+def cors_server(name):
+    return LocalServer(cors_app(**CORS_SERVERS[name]))
+
+
+# ------------------------------------------------------------------------------------------------
+# JWT (an independent minimal HS256/384/512 implementation)
+# ------------------------------------------------------------------------------------------------
+
+_HASHES = {'HS256': hashlib.sha256, 'HS384': hashlib.sha384, 'HS512': hashlib.sha512}
+
+
+def _b64(data):
+    return base64.urlsafe_b64encode(data).rstrip(b'=').decode()
+
+
+def _unb64(text):
+    return base64.urlsafe_b64decode(text + '=' * (-len(text) % 4))
+
+
+def issue(claims, secret, alg='HS256'):
+    head = _b64(json.dumps({'alg': alg, 'typ': 'JWT'}).encode())
+    body = _b64(json.dumps(claims).encode())
+    sig = hmac.new(secret.encode(), ('%s.%s' % (head, body)).encode(), _HASHES[alg]).digest()
+    return '%s.%s.%s' % (head, body, _b64(sig))
+
+
+class JwtPolicy:
+    """How a JWT server signs and verifies; the defaults are correct, each option is one fault."""
+
+    def __init__(self, secret=STRONG_SECRET, verify_secret=None, alg='HS256', lifetime=900, with_exp=True,
+                 accept_none=False, check_signature=True, check_exp=True, accept_empty_key=False, date_skew=0.0):
+        self.secret = secret
+        self.verify_secret = verify_secret if verify_secret is not None else secret
+        self.alg = alg
+        self.lifetime = lifetime
+        self.with_exp = with_exp
+        self.accept_none = accept_none
+        self.check_signature = check_signature
+        self.check_exp = check_exp
+        self.accept_empty_key = accept_empty_key
+        self.date_skew = date_skew
+
+    def token(self, sub='42'):
+        now = int(time.time())
+        claims = {'sub': sub, 'email': USER['email'], 'iat': now}
+        if self.with_exp:
+            claims['exp'] = now + self.lifetime
+        return issue(claims, self.secret, self.alg)
+
+    def verify(self, token):
+        parts = token.split('.')
+        if len(parts) != 3:
+            return False
+        try:
+            header = json.loads(_unb64(parts[0]))
+            claims = json.loads(_unb64(parts[1]))
+        except ValueError:
+            return False
+        alg = header.get('alg')
+        if self.accept_none and str(alg).lower() == 'none':
+            pass  # the fault: an unsigned token is trusted
+        elif alg != self.alg:
+            return False
+        elif self.check_signature:
+            data = ('%s.%s' % (parts[0], parts[1])).encode()
+            good = _b64(hmac.new(self.verify_secret.encode(), data, _HASHES[alg]).digest())
+            if not hmac.compare_digest(good, parts[2]):
+                empty = _b64(hmac.new(b'', data, _HASHES[alg]).digest())
+                if not (self.accept_empty_key and hmac.compare_digest(empty, parts[2])):
+                    return False
+        exp = claims.get('exp')
+        if self.check_exp and isinstance(exp, (int, float)) and exp <= time.time():
+            return False
+        return claims.get('sub') == '42'
+
+
+def jwt_app(policy):
+    def app(req):
+        if req.method == 'POST' and req.path == '/login':
+            try:
+                body = json.loads(req.body or b'{}')
+            except ValueError:
+                return 400, [], {'error': 'invalid_json'}
+            if body.get('email') != USER['email'] or body.get('password') != USER['password']:
+                return 401, [], {'error': 'invalid_credentials'}
+            return 200, [], {'token': policy.token(), 'expires_in': policy.lifetime, 'data': {'access_token': policy.token()}}
+        if req.path == '/open':
+            return 200, [], {'status': 'ok'}
+        if req.path == '/me':
+            match = re.match(r'^Bearer\s+(\S+)$', req.header('Authorization') or '', re.IGNORECASE)
+            if not match or not policy.verify(match.group(1)):
+                return 401, [], {'error': 'unauthorized'}
+            return 200, [], {'id': 42, 'email': USER['email']}
+        return 404, [], {'error': 'not_found'}
+
+    return app
+
+
+JWT_SERVERS = {
+    'clean': dict(),
+    'alg_none_accepted': dict(accept_none=True),
+    'signature_not_verified': dict(check_signature=False),
+    'weak_secret_signature': dict(secret='your-secret-key'),
+    'expired_token_accepted': dict(check_exp=False),
+    'wrong_key_accepted': dict(accept_empty_key=True),
+    'clock_skew': dict(date_skew=180.0),
+    # issues with one secret, verifies with another (two app hosts with different .env files)
+    'valid_token_rejected': dict(verify_secret='another-' + STRONG_SECRET),
+    'lifetime_too_long': dict(lifetime=7 * 86400),
+    'lifetime_missing': dict(with_exp=False),
+    'alg_not_allowed': dict(alg='HS512', secret=STRONG_SECRET + STRONG_SECRET),
+}
+
+
+def jwt_server(name):
+    policy = JwtPolicy(**JWT_SERVERS[name])
+    server = LocalServer(jwt_app(policy), date_skew=policy.date_skew)
+    server.policy = policy
+    return server
+
+
+# ------------------------------------------------------------------------------------------------
+# The reference backend (tests/app/backend) with throwaway PostgreSQL and Redis
+# ------------------------------------------------------------------------------------------------
+
+def _pg_bin():
+    base = '/usr/lib/postgresql'
+    if not os.path.isdir(base):
+        return None
+    versions = sorted((v for v in os.listdir(base) if os.path.isfile(os.path.join(base, v, 'bin', 'initdb'))),
+                      key=lambda v: [int(x) for x in re.findall(r'\d+', v)])
+    return os.path.join(base, versions[-1], 'bin') if versions else None
+
+
+def backend_available():
+    """Why the reference backend cannot run here, or None when it can."""
+    if _pg_bin() is None:
+        return 'PostgreSQL server binaries (initdb) not installed'
+    for tool in ('redis-server', 'node'):
+        if shutil.which(tool) is None:
+            return '%s not installed' % tool
+    if not os.path.isdir(os.path.join(BACKEND, 'node_modules', 'pg')):
+        return 'tests/app/backend/node_modules missing (run tests/app/run-tests.sh once)'
+    return None
+
+
+class ReferenceBackend:
+    """The real backend on 127.0.0.1 with its own PostgreSQL + Redis, configured through an .env file.
+
+    ``env`` entries are written to ``self.env_file`` (JWT_SECRET, JWT_EXPIRES_IN, CORS_ORIGIN, ...).
+    Processes started here are stopped by their PID on exit.
+    """
+
+    def __init__(self, env):
+        self.env = dict(env)
+        self.tmp = None
+        self.env_file = None
+        self.port = None
+        self.procs = []
+        self.pg_started = False
+        self.redis_pid = None
+
+    def _as_pg(self, cmd):
+        if os.geteuid() == 0:
+            return ['runuser', '-u', 'postgres', '--'] + cmd
+        return cmd
+
+    def __enter__(self):
+        try:
+            self._start()
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def _start(self):
+        pg_bin = _pg_bin()
+        self.tmp = tempfile.mkdtemp(prefix='auraflow-jwtcors-')
+        os.chmod(self.tmp, 0o755)
+        pgdata = os.path.join(self.tmp, 'pg')
+        run = os.path.join(self.tmp, 'run')
+        os.makedirs(pgdata)
+        os.makedirs(run)
+        if os.geteuid() == 0:
+            shutil.chown(pgdata, 'postgres')
+            shutil.chown(run, 'postgres')
+        pg_port = free_port()
+        redis_port = free_port()
+        subprocess.run(self._as_pg([os.path.join(pg_bin, 'initdb'), '-D', pgdata, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8',
+                                    '--no-locale', '--no-sync']), cwd=self.tmp, check=True, capture_output=True)
+        subprocess.run(self._as_pg([os.path.join(pg_bin, 'pg_ctl'), '-D', pgdata, '-l', os.path.join(run, 'pg.log'), '-w', '-t', '30',
+                                    '-o', '-c listen_addresses=127.0.0.1 -p %d -k %s -c fsync=off' % (pg_port, run), 'start']),
+                       cwd=self.tmp, check=True, capture_output=True)
+        self.pg_started = True
+        self._pg = (pg_bin, pgdata)
+        pidfile = os.path.join(self.tmp, 'redis.pid')
+        subprocess.run(['redis-server', '--port', str(redis_port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
+                        '--daemonize', 'yes', '--pidfile', pidfile, '--dir', self.tmp,
+                        '--logfile', os.path.join(self.tmp, 'redis.log')], check=True, capture_output=True)
+        for dummy in range(100):
+            if os.path.exists(pidfile):
+                with open(pidfile) as handle:
+                    self.redis_pid = int(handle.read().strip() or 0) or None
+                if self.redis_pid:
+                    break
+            time.sleep(0.05)
+        self.port = free_port()
+        env = dict(self.env)
+        env.setdefault('NODE_ENV', 'production')
+        env.update(PORT=str(self.port), HOST='127.0.0.1', DATABASE_URL='postgres://postgres@127.0.0.1:%d/postgres' % pg_port,
+                   REDIS_URL='redis://127.0.0.1:%d' % redis_port, LOG_DIR=os.path.join(self.tmp, 'logs'),
+                   LOGIN_RATE_LIMIT='1000')
+        self.env_file = os.path.join(self.tmp, '.env')
+        with open(self.env_file, 'w') as handle:
+            for key, value in env.items():
+                handle.write('%s=%s\n' % (key, value))
+        os.chmod(self.env_file, 0o600)
+        proc_env = {'PATH': os.environ.get('PATH', '/usr/bin:/bin'), 'ENV_FILE': self.env_file}
+        for tool in ('migrate.js', 'seed.js'):
+            args = [os.path.join(BACKEND, 'bin', tool)] + (['up'] if tool == 'migrate.js' else [])
+            done = subprocess.run(['node'] + args, cwd=BACKEND, env=proc_env, capture_output=True, text=True, timeout=120,
+                                  check=False)
+            if done.returncode != 0:
+                raise RuntimeError('%s failed: %s %s' % (tool, done.stdout, done.stderr))
+        log = open(os.path.join(self.tmp, 'backend.out'), 'w')
+        proc = subprocess.Popen(['node', os.path.join(BACKEND, 'src', 'server.js')], cwd=BACKEND, env=proc_env,
+                                stdout=log, stderr=subprocess.STDOUT)
+        log.close()
+        self.procs.append(proc)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            if proc.poll() is not None:
+                raise RuntimeError('backend exited: %s' % self.output())
+            try:
+                with urllib.request.urlopen(self.url('/health'), timeout=2) as resp:
+                    if resp.status == 200:
+                        return
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError('backend not healthy after 30 s: %s' % self.output())
+
+    def output(self):
+        try:
+            with open(os.path.join(self.tmp, 'backend.out')) as handle:
+                return handle.read()[-2000:]
+        except OSError:
+            return ''
+
+    def url(self, path='/'):
+        return 'http://127.0.0.1:%d%s' % (self.port, path)
+
+    def __exit__(self, *exc_info):
+        for proc in self.procs:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+                try:
+                    proc.wait(15)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait(5)
+        if self.redis_pid:
+            try:
+                os.kill(self.redis_pid, signal.SIGTERM)
+                for dummy in range(100):  # wait for it: it writes its log while exiting
+                    os.kill(self.redis_pid, 0)
+                    time.sleep(0.05)
+            except ProcessLookupError:
+                pass
+        if self.pg_started:
+            pg_bin, pgdata = self._pg
+            subprocess.run(self._as_pg([os.path.join(pg_bin, 'pg_ctl'), '-D', pgdata, '-m', 'fast', '-w', 'stop']),
+                           cwd=self.tmp, capture_output=True, check=False)
+        if self.tmp:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+# ------------------------------------------------------------------------------------------------
+# Running a module as a user does
+# ------------------------------------------------------------------------------------------------
+
+ANSIBLE = os.path.join(ROOT, '.venv', 'bin', 'ansible')
+ANSIBLE_PLAYBOOK = os.path.join(ROOT, '.venv', 'bin', 'ansible-playbook')
+
+
+def ansible_env(json_output=True):
+    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, 'ansible.cfg'), ANSIBLE_FORCE_COLOR='0', ANSIBLE_NOCOLOR='1')
+    if json_output:
+        env.update(ANSIBLE_LOAD_CALLBACK_PLUGINS='1', ANSIBLE_STDOUT_CALLBACK='ansible.posix.json')
+    return env
+
+
+def run_module(module, args, check_mode=False, extra=()):
+    """``ansible localhost -m auraflow.ops.MODULE -a JSON`` with JSON output: (result of localhost, process)."""
+    cmd = [ANSIBLE, 'localhost', '-c', 'local', '-m', 'auraflow.ops.' + module, '-a', json.dumps(args)] + list(extra)
+    if check_mode:
+        cmd.append('--check')
+    proc = subprocess.run(cmd, cwd=ROOT, env=ansible_env(), capture_output=True, text=True, timeout=300, check=False)
+    try:
+        out = json.loads(proc.stdout)
+    except ValueError:
+        raise AssertionError('no JSON from ansible (rc %d):\n%s\n%s' % (proc.returncode, proc.stdout, proc.stderr)) from None
+    result = out['plays'][0]['tasks'][0]['hosts']['localhost']
+    assert 'module_stderr' not in result and 'Traceback' not in json.dumps(result), result
+    return result, proc
+
+
+def run_verbose(module, args, verbosity='-vvvvvv'):
+    """The same with the default (human) output at the given verbosity: stdout + stderr as text."""
+    cmd = [ANSIBLE, 'localhost', verbosity, '-c', 'local', '-m', 'auraflow.ops.' + module, '-a', json.dumps(args)]
+    proc = subprocess.run(cmd, cwd=ROOT, env=ansible_env(json_output=False), capture_output=True, text=True, timeout=300, check=False)
+    return proc.stdout + proc.stderr, proc
