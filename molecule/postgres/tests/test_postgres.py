@@ -27,6 +27,8 @@ def dumps(host):
 
 def run_backup(host):
     host.run('sleep 1.1')  # dump names carry the second
+    # Many starts in a few seconds trip systemd's start rate limit; clear it between runs.
+    host.run('systemctl reset-failed aura-pg-backup.service')
     return host.run('systemctl start aura-pg-backup.service')
 
 
@@ -103,6 +105,20 @@ def test_retention_keeps_the_newest_three(host):
         for suffix in ('.sha256', '.json'):
             assert host.file('%s/%s%s' % (BACKUP_DIR, name, suffix)).exists
     assert host.run("find %s -name '*.partial*'", BACKUP_DIR).stdout.strip() == ''
+
+
+def test_retention_removes_dumps_older_than_keep_days(host):
+    kept = dumps(host)  # oldest first, three of them
+    aged = '%s/%s' % (BACKUP_DIR, kept[1])
+    # Age the middle dump past postgres_backup_keep_days (7): after the next backup it is still
+    # within the newest three, so only its age can remove it.
+    assert host.run("touch -d '10 days ago' %s %s.sha256 %s.json", aged, aged, aged).rc == 0
+    assert run_backup(host).rc == 0
+    now = dumps(host)
+    assert kept[1] not in now and not host.file(aged + '.json').exists
+    assert kept[2] in now and len(now) == 2
+    log = host.run('journalctl -u aura-pg-backup.service -n 8 --no-pager').stdout
+    assert 'retention removed %s' % kept[1] in log
 
 
 @pytest.fixture()
