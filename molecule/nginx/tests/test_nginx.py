@@ -1,0 +1,339 @@
+"""Verify auraflow.ops.nginx in front of two auraflow.ops.backend hosts and the frontend.
+
+Requests go from the controller to the web container on the scenario's own network
+(172.30.94.0/24), verified against the role's self-signed certificate. The tests run in file
+order: the converged state, configuration safety, draining, then rolling deploys and a rollback
+with a steady probe through nginx counting failed requests."""
+
+import http.client
+import json
+import os
+import re
+import socket
+import ssl
+import subprocess
+import sys
+import time
+
+import testinfra
+
+sys.path.insert(0, os.environ.get('MOLECULE_PROJECT_DIRECTORY', os.getcwd()))
+from tests.support import probe  # noqa: E402  (the repository's shared probe)
+
+testinfra_hosts = ['molecule-nginx-web']
+
+WEB = '172.30.94.10'
+APPS = ('molecule-nginx-app1', 'molecule-nginx-app2')
+APP_ADDRESS = {'molecule-nginx-app1': '172.30.94.21', 'molecule-nginx-app2': '172.30.94.22'}
+SITE = '/etc/nginx/conf.d/aura-flow.conf'
+CA_FILE = os.path.join(os.environ.get('MOLECULE_EPHEMERAL_DIRECTORY', '/tmp'), 'nginx-web.crt')
+STATE = {}
+
+
+def other(name):
+    return testinfra.get_host('ansible://' + name, ansible_inventory=os.environ['MOLECULE_INVENTORY_FILE'])
+
+
+def playbook(name, **extra):
+    """Run a playbook of this scenario with extra vars; return (rc, output, seconds)."""
+    flags = extra.pop('_flags', [])
+    cmd = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', os.environ['MOLECULE_INVENTORY_FILE'],
+           os.path.join(os.environ['MOLECULE_SCENARIO_DIRECTORY'], name), '-e', json.dumps(extra)] + flags
+    started = time.monotonic()
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False, env=dict(os.environ, ANSIBLE_FORCE_COLOR='0'))
+    return proc.returncode, proc.stdout + proc.stderr, time.monotonic() - started
+
+
+def tls_context():
+    context = ssl.create_default_context(cafile=CA_FILE)
+    context.check_hostname = True
+    return context
+
+
+def request(method, path, body=None, headers=None, scheme='https'):
+    """One request to nginx from the controller; (status, headers dict (lower-case), body bytes)."""
+    if scheme == 'https':
+        conn = http.client.HTTPSConnection(WEB, 443, context=tls_context(), timeout=10)
+    else:
+        conn = http.client.HTTPConnection(WEB, 80, timeout=10)
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        response = conn.getresponse()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+    finally:
+        conn.close()
+
+
+class Probe(probe.Probe):
+    """tests/support/probe.py's probe against this scenario's web host; report() also logs the line."""
+
+    def __init__(self, token, rate=150, workers=6):
+        super().__init__(probe.https_factory(WEB, 443, CA_FILE), token, rate=rate, workers=workers)
+
+    def report(self, label, old=None, new=None, playbook_seconds=None):
+        line = super().report(label, old=old, new=new, playbook_seconds=playbook_seconds)
+        print(line)
+        with open(os.path.join(os.environ.get('MOLECULE_EPHEMERAL_DIRECTORY', '/tmp'), 'zero-downtime.txt'), 'a') as handle:
+            handle.write(line + '\n')
+        return line
+
+
+def current(host, root='/opt/aura-flow'):
+    return host.file(root + '/current').linked_to
+
+
+def ledger_statuses(host, root='/opt/aura-flow'):
+    return {r['version']: r['status'] for r in json.loads(host.file(root + '/releases.json').content_string)['releases']}
+
+
+def access_log_mark(host):
+    return len(host.file('/var/log/nginx/aura-flow.access.log').content_string.splitlines())
+
+
+def access_log_errors(host, mark):
+    """Responses nginx logged since `mark` with a 5xx status (what a backend switch could cause)."""
+    lines = host.file('/var/log/nginx/aura-flow.access.log').content_string.splitlines()[mark:]
+    return [line for line in lines if json.loads(line)['status'] >= 500]
+
+
+def upstream_lines(host):
+    return re.findall(r'^\s*server (\S+) [^;]*?( down)?; # backend (\S+)$', host.file(SITE).content_string, re.M)
+
+
+# --- the converged web host ----------------------------------------------------------
+
+def test_nginx_running_and_config_clean(host):
+    assert host.service('nginx').is_running and host.service('nginx').is_enabled
+    assert host.run('nginx -t').rc == 0
+    with open(CA_FILE, 'w') as handle:
+        handle.write(host.file('/etc/nginx/tls/aura-flow.crt').content_string)
+    key = host.file('/etc/nginx/tls/aura-flow.key')
+    assert key.mode == 0o600 and key.user == 'root'
+
+
+def test_tls_1_2_and_1_3_only(host):
+    for version in (ssl.TLSVersion.TLSv1_2, ssl.TLSVersion.TLSv1_3):
+        context = tls_context()
+        context.minimum_version = context.maximum_version = version
+        with socket.create_connection((WEB, 443), timeout=10) as raw:
+            with context.wrap_socket(raw, server_hostname=WEB) as tls:
+                assert tls.version() == version.name.replace('v1_', 'v1.')
+    for flag in ('-tls1', '-tls1_1'):
+        out = host.run("openssl s_client -connect 127.0.0.1:443 %s -cipher 'DEFAULT@SECLEVEL=0' </dev/null" % flag)
+        assert out.rc != 0
+        assert 'alert protocol version' in out.stdout + out.stderr, out.stdout + out.stderr
+    out = host.check_output("openssl s_client -connect 127.0.0.1:443 -tls1_2 -cipher 'AES256-SHA' </dev/null 2>&1 || true")
+    assert 'handshake failure' in out or 'no shared cipher' in out or 'Cipher is (NONE)' in out
+
+
+def test_http_redirects_to_https():
+    status, headers, dummy = request('GET', '/api/items?x=1', scheme='http')
+    assert status == 301 and headers['location'] == 'https://%s/api/items?x=1' % WEB
+
+
+def test_security_headers_everywhere():
+    status, headers, body = request('GET', '/')
+    assert status == 200
+    assets = re.findall(rb'(?:src|href)="(/assets/[^"]+)"', body)
+    assert len(assets) == 2
+    for path in ['/', '/health', '/api/items', assets[0].decode()]:
+        dummy, headers, dummy = request('GET', path)
+        assert headers['strict-transport-security'].startswith('max-age=63072000'), path
+        assert headers['x-content-type-options'] == 'nosniff', path
+        assert headers['referrer-policy'] == 'strict-origin-when-cross-origin', path
+        assert headers['x-frame-options'] == 'DENY', path
+        assert "frame-ancestors 'none'" in headers['content-security-policy'], path
+        assert headers['server'] == 'nginx', path  # server_tokens off: no version
+
+
+def test_frontend_served_with_the_right_caching():
+    status, headers, body = request('GET', '/')
+    assert status == 200 and b'content="1.0.0"' in body and headers['cache-control'] == 'no-cache'
+    asset = re.findall(rb'src="(/assets/app\.[^"]+)"', body)[0].decode()
+    status, headers, dummy = request('GET', asset, headers={'Accept-Encoding': 'gzip'})
+    assert status == 200
+    assert headers['cache-control'] == 'public, max-age=31536000, immutable'
+    assert headers.get('content-encoding') == 'gzip'
+    status, headers, dummy = request('GET', '/some/client/route')
+    assert status == 200 and headers['cache-control'] == 'no-cache'  # SPA fallback to index.html
+    assert request('GET', '/assets/app.missing.js')[0] == 404
+
+
+def test_backend_routes_proxied():
+    status, dummy, body = request('GET', '/health')
+    assert status == 200 and json.loads(body) == {'status': 'ok', 'version': '1.0.0', 'db': 'ok', 'redis': 'ok'}
+    status, dummy, body = request('GET', '/api/items')
+    assert status == 401 and json.loads(body)['error'] == 'unauthorized'
+
+
+def test_login_through_nginx(host):
+    seeded = other(APPS[0]).run('cd /opt/aura-flow/current && runuser -u aura-flow -- env ENV_FILE=/opt/aura-flow/shared/.env node bin/seed.js')
+    assert seeded.rc == 0, seeded.stderr
+    status, dummy, body = request('POST', '/api/auth/login', body=json.dumps({'email': 'demo@aura-flow.local', 'password': 'aura-demo-2024'}),
+                                  headers={'Content-Type': 'application/json'})
+    assert status == 200, body
+    STATE['token'] = json.loads(body)['token']
+
+
+def test_body_limit():
+    status, dummy, body = request('POST', '/api/items', body=b'x' * (11 * 1024 * 1024), headers={'Content-Type': 'application/json'})
+    assert status == 413 and b'nginx' in body
+
+
+def test_monitoring_only_from_allowed_networks(host):
+    assert request('GET', '/monitoring/metrics')[0] == 403
+    out = host.check_output('curl -sk -o /dev/null -w "%{http_code}" https://127.0.0.1/monitoring/metrics')
+    assert out == '200'
+
+
+def test_json_access_log(host):
+    request('GET', '/health')
+    last = json.loads(host.file('/var/log/nginx/aura-flow.access.log').content_string.strip().splitlines()[-1])
+    assert last['uri'] == '/health' and last['status'] == 200
+    assert float(last['request_time']) >= 0 and float(last['upstream_response_time']) >= 0
+    assert last['upstream_addr'] in ('172.30.94.21:3001', '172.30.94.22:3001')
+
+
+def test_upstream_has_every_backend_in_service(host):
+    assert sorted((addr, down, name) for addr, down, name in upstream_lines(host)) == [
+        ('172.30.94.21:3001', '', 'molecule-nginx-app1'), ('172.30.94.22:3001', '', 'molecule-nginx-app2')]
+    site = host.file(SITE).content_string
+    assert 'max_fails=0' in site and 'keepalive 32;' in site
+    assert 'proxy_next_upstream error timeout http_502 http_503;' in site
+
+
+# --- configuration safety ------------------------------------------------------------
+
+def test_invalid_config_variable_is_rejected_and_the_old_config_serves(host):
+    before = host.file(SITE).sha256sum
+    master = host.check_output('systemctl show -p MainPID --value nginx')
+    rc, output, dummy = playbook('web.yml', step='main', nginx_client_max_body_size='ten megabytes')
+    assert rc != 0
+    assert 'failed to validate' in output and 'client_max_body_size' in output, output
+    assert host.file(SITE).sha256sum == before
+    assert host.check_output('systemctl show -p MainPID --value nginx') == master
+    assert request('GET', '/health')[0] == 200
+    assert host.run('nginx -t').rc == 0
+
+
+def test_check_mode_of_the_converged_host_changes_nothing(host):
+    before = host.file(SITE).sha256sum
+    rc, output, dummy = playbook('web.yml', step='main', _flags=['--check', '--diff'])
+    assert rc == 0 and re.search(r'molecule-nginx-web\s*:\s*ok=\d+\s+changed=0', output), output
+    rc, output, dummy = playbook('web.yml', step='upstream', nginx_upstream_drained=['molecule-nginx-app2'], _flags=['--check', '--diff'])
+    assert rc == 0 and re.search(r'molecule-nginx-web\s*:\s*ok=\d+\s+changed=2', output), output  # the edit and the reload
+    assert '+    server 172.30.94.22:3001 max_fails=0 fail_timeout=10s down; # backend molecule-nginx-app2' in output
+    assert host.file(SITE).sha256sum == before
+
+
+def test_bad_input_fails_at_argument_validation(host):
+    before = host.file(SITE).sha256sum
+    for extra, name in (({'step': 'main', 'nginx_https_port': 'https'}, 'nginx_https_port'),
+                        ({'step': 'main', 'nginx_tls_protocols': ['TLSv1.1']}, 'nginx_tls_protocols'),
+                        ({'step': 'main', 'nginx_listen_ipv6': 'perhaps'}, 'nginx_listen_ipv6'),
+                        ({'step': 'upstream', 'nginx_upstream_drained': {'a': 1}}, 'nginx_upstream_drained')):
+        rc, output, dummy = playbook('web.yml', **extra)
+        assert rc != 0, extra
+        assert name in output and 'argument' in output.lower(), output
+        assert re.search(r'molecule-nginx-web\s*:\s*ok=\d+\s+changed=0', output), output
+    assert host.file(SITE).sha256sum == before
+
+
+def test_drain_takes_a_backend_out_and_back(host):
+    rc, output, dummy = playbook('web.yml', step='upstream', nginx_upstream_drained=['molecule-nginx-app1'])
+    assert rc == 0, output
+    assert ('172.30.94.21:3001', ' down', 'molecule-nginx-app1') in upstream_lines(host)
+    log = '/var/log/nginx/aura-flow.access.log'
+    lines = len(host.file(log).content_string.splitlines())
+    for dummy in range(20):
+        assert request('GET', '/health')[0] == 200
+    served = {json.loads(line)['upstream_addr'] for line in host.file(log).content_string.splitlines()[lines:]}
+    assert served == {'172.30.94.22:3001'}
+
+    rc, output, dummy = playbook('web.yml', step='upstream', nginx_upstream_drained=['molecule-nginx-app1'])
+    assert rc == 0 and re.search(r'molecule-nginx-web\s*:\s*ok=\d+\s+changed=0', output), output
+
+    for drained, message in ((list(APPS), 'leave at least one in service'), (['molecule-nginx-app9'], 'must name backends')):
+        rc, output, dummy = playbook('web.yml', step='upstream', nginx_upstream_drained=drained)
+        assert rc != 0 and message in output, output
+
+    rc, output, dummy = playbook('web.yml', step='upstream', nginx_upstream_drained=[])
+    assert rc == 0, output
+    assert all(down == '' for dummy, down, dummy in upstream_lines(host))
+    lines = len(host.file(log).content_string.splitlines())
+    for dummy in range(20):
+        request('GET', '/health')
+    served = {json.loads(line)['upstream_addr'] for line in host.file(log).content_string.splitlines()[lines:]}
+    assert served == {'172.30.94.21:3001', '172.30.94.22:3001'}
+
+
+# --- rolling deploys and rollback through nginx, under load --------------------------
+
+def test_rolling_deploy_1_1_0_without_failed_requests(host):
+    mark = access_log_mark(host)
+    with Probe(STATE['token']) as probe:
+        time.sleep(2)
+        rc, output, seconds = playbook('rolling.yml', op='deploy', release='1.1.0')
+        time.sleep(2)
+    probe.report('deploy 1.0.0 -> 1.1.0', '1.0.0', '1.1.0', seconds)
+    assert rc == 0, output
+    assert probe.failed == 0, probe.errors
+    assert access_log_errors(host, mark) == []
+    assert {v for dummy, v in probe.versions} == {'1.0.0', '1.1.0'}
+    for name in APPS:
+        app = other(name)
+        assert current(app) == '/opt/aura-flow/releases/1.1.0'
+        assert ledger_statuses(app) == {'1.0.0': 'previous', '1.1.0': 'active'}
+    assert current(host, '/var/www/aura-flow') == '/var/www/aura-flow/releases/1.1.0'
+    assert b'content="1.1.0"' in request('GET', '/')[2]
+    assert output.count('TASK [auraflow.ops.backend : Migrate (npm run db:migrate:prod)]') == 1  # run_once
+    migrations = other('molecule-nginx-data').check_output("runuser -u postgres -- psql -d aura_flow -tAc 'SELECT version FROM schema_migrations ORDER BY 1'")
+    assert migrations.split() == ['0001', '0002']
+    assert all(down == '' for dummy, down, dummy in upstream_lines(host))
+
+
+def test_broken_release_goes_back_without_failed_requests(host):
+    mark = access_log_mark(host)
+    with Probe(STATE['token']) as probe:
+        time.sleep(2)
+        rc, output, seconds = playbook('rolling.yml', op='deploy', release='broken')
+        time.sleep(2)
+    probe.report('deploy of broken, gate fails, back to 1.1.0', playbook_seconds=seconds)
+    assert rc != 0
+    assert 'molecule-nginx-app1 went back to 1.1.0: health gate failed for release broken' in output
+    assert probe.failed == 0, probe.errors
+    assert access_log_errors(host, mark) == []
+    assert {v for dummy, v in probe.versions} == {'1.1.0'}  # the broken backend was drained throughout
+    app1, app2 = other(APPS[0]), other(APPS[1])
+    assert current(app1) == current(app2) == '/opt/aura-flow/releases/1.1.0'
+    assert ledger_statuses(app1)['broken'] == 'failed'
+    assert ledger_statuses(app2)['broken'] == 'deployed'  # staged, never switched: the rollout stopped at app1
+    assert all(down == '' for dummy, down, dummy in upstream_lines(host))
+    assert current(host, '/var/www/aura-flow') == '/var/www/aura-flow/releases/1.1.0'
+
+
+def test_rolling_rollback_without_failed_requests(host):
+    mark = access_log_mark(host)
+    with Probe(STATE['token']) as probe:
+        time.sleep(2)
+        rc, output, seconds = playbook('rolling.yml', op='rollback')
+        time.sleep(2)
+    probe.report('rollback 1.1.0 -> 1.0.0', '1.1.0', '1.0.0', seconds)
+    assert rc == 0, output
+    assert probe.failed == 0, probe.errors
+    assert access_log_errors(host, mark) == []
+    for name in APPS:
+        app = other(name)
+        assert current(app) == '/opt/aura-flow/releases/1.0.0'
+        assert ledger_statuses(app)['1.1.0'] == 'rolled_back'
+    assert current(host, '/var/www/aura-flow') == '/var/www/aura-flow/releases/1.0.0'
+    assert json.loads(request('GET', '/health')[2])['version'] == '1.0.0'
+
+
+def test_login_attempts_are_rate_limited_by_nginx(host):
+    codes = host.check_output(
+        "for i in $(seq 30); do curl -sk -o /tmp/login.$i -w '%{http_code}\\n' -X POST -H 'Content-Type: application/json' "
+        "-d '{}' https://127.0.0.1/api/auth/login; done").split()
+    limited = [i for i, code in enumerate(codes, 1) if code == '429' and 'nginx' in host.file('/tmp/login.%d' % i).content_string]
+    assert limited, codes
+    assert codes[0] != '429'

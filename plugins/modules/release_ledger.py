@@ -1,0 +1,518 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, auraflow.ops maintainers
+# MIT License (see LICENSE)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: release_ledger
+short_description: Record, activate, mark, roll back and prune Aura Flow releases
+version_added: 0.1.0
+description:
+  - Keeps the release ledger of one application root, for example C(/opt/aura-flow) (backend) or
+    C(/var/www/aura-flow) (frontend). The root holds C(releases/<version>/) directories, the
+    C(current) symlink to the active one and the ledger C(releases.json).
+  - The ledger lists every release with its C(version), C(sha256), C(deployed_at), C(deployed_by)
+    and C(status) (V(active), V(previous), V(inactive), V(deployed), V(failed), V(rolled_back)),
+    and keeps a short history of events.
+  - C(current) is switched atomically, by creating a temporary symlink beside it and renaming it over
+    C(current) with rename(2), so a reader sees the old or the new release, never nothing.
+  - The rollback rule, shared by deploy, rollback and drills, picks the release that was active most
+    recently before the active one, skipping releases marked V(failed) or V(rolled_back), releases
+    that were never active and releases whose directory is gone.
+  - Writes take an exclusive lock (C(<root>/.releases.json.lock)) and replace the ledger atomically.
+author:
+  - auraflow.ops maintainers (@auraflow)
+options:
+  root:
+    description:
+      - Application root holding C(releases/), C(current) and C(releases.json).
+    type: path
+    required: true
+  state:
+    description:
+      - V(query) reads the ledger and reports drift between it and the file system; it never changes anything.
+      - V(record) adds an unpacked release (O(version), O(sha256)); the same artifact again is a no-op, a
+        V(failed) or V(rolled_back) release recorded again is a retry, and a different artifact under the
+        active version is refused.
+      - V(activate) points C(current) at O(version) and makes it the active release.
+      - V(mark) marks O(version) with O(status).
+      - V(rollback) activates O(version) if given, else the rollback target, and marks the release it
+        replaces with O(mark_replaced). Fails, changing nothing, when there is no release to go back to.
+      - V(prune) deletes release directories beyond the O(keep) newest, never the active or previous
+        release, nor the one C(current) points to.
+    type: str
+    choices: [query, record, activate, mark, rollback, prune]
+    default: query
+  version:
+    description:
+      - Release version, also its directory name under C(releases/). Letters, digits and C(. _ + -).
+      - Required for O(state=record), O(state=activate) and O(state=mark); optional for O(state=rollback).
+    type: str
+  sha256:
+    description:
+      - SHA-256 of the release artifact (64 hexadecimal characters). Required for O(state=record).
+    type: str
+  status:
+    description:
+      - The mark for O(state=mark).
+    type: str
+    choices: [failed, rolled_back]
+  mark_replaced:
+    description:
+      - With O(state=activate) or O(state=rollback), mark the release being replaced. A release already
+        marked V(failed) keeps that mark.
+      - Defaults to V(rolled_back) for O(state=rollback) and to no mark for O(state=activate).
+    type: str
+    choices: [failed, rolled_back]
+  keep:
+    description:
+      - With O(state=prune), how many of the newest releases (most recently recorded or activated) to keep.
+    type: int
+    default: 5
+  actor:
+    description:
+      - Who made the change, stored as C(deployed_by)/C(activated_by) and in the history.
+      - Defaults to C($SUDO_USER), else the remote user.
+    type: str
+  reason:
+    description:
+      - Free text stored in the history with O(state=mark) and O(state=rollback), for example the last health response.
+    type: str
+notes:
+  - Check mode reports what would change, with the ledger and the link in C(diff), and writes nothing.
+  - The release directories are created by the caller (the backend and frontend roles unpack into
+    C(releases/.incoming-<version>) and rename), so a directory under C(releases/) is always complete.
+seealso:
+  - module: ansible.builtin.file
+    description: The symlink swap here is atomic (temporary link + rename); C(state=link) replaces in place.
+"""
+
+EXAMPLES = r"""
+- name: Record the unpacked release
+  auraflow.ops.release_ledger:
+    root: /opt/aura-flow
+    state: record
+    version: 1.1.0
+    sha256: "{{ artifact_sha256 }}"
+
+- name: Switch current to it
+  auraflow.ops.release_ledger:
+    root: /opt/aura-flow
+    state: activate
+    version: 1.1.0
+
+- name: The health gate failed
+  auraflow.ops.release_ledger:
+    root: /opt/aura-flow
+    state: mark
+    version: 1.1.0
+    status: failed
+    reason: "/health answered 503 four times in a row"
+
+- name: Go back to the previous good release (marks the one left rolled_back)
+  auraflow.ops.release_ledger:
+    root: /opt/aura-flow
+    state: rollback
+
+- name: What is active, and where would a rollback go?
+  auraflow.ops.release_ledger:
+    root: /var/www/aura-flow
+  register: frontend_ledger
+
+- name: Keep the five newest releases
+  auraflow.ops.release_ledger:
+    root: /opt/aura-flow
+    state: prune
+    keep: 5
+"""
+
+RETURN = r"""
+ok:
+  description: No finding of severity high or above (drift between the ledger and C(current), C(current) not a symlink).
+  returned: always
+  type: bool
+  sample: true
+active:
+  description: The active release after the operation (C(null) when none).
+  returned: always
+  type: str
+  sample: 1.1.0
+previous:
+  description: The release a rollback would go to now (C(null) when none).
+  returned: always
+  type: str
+  sample: 1.0.0
+rollback_target:
+  description: Same as RV(previous), but only counting releases whose directory exists.
+  returned: always
+  type: str
+  sample: 1.0.0
+target:
+  description: The release O(state=rollback) activated.
+  returned: when O(state=rollback) succeeded
+  type: str
+  sample: 1.0.0
+replaced:
+  description: The release that was active before O(state=activate) or O(state=rollback).
+  returned: when O(state=activate) or O(state=rollback)
+  type: str
+  sample: 1.1.0
+current:
+  description: Where C(current) points after the operation (C(null) when it does not exist).
+  returned: always
+  type: str
+  sample: /opt/aura-flow/releases/1.1.0
+releases:
+  description: The releases, newest first.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"version": "1.1.0", "status": "active", "sha256": "9f2c...", "deployed_at": "2026-01-02T03:04:05Z",
+            "deployed_by": "ops", "activated_at": "2026-01-02T03:04:09Z"}]
+pruned:
+  description: Versions deleted (or, in check mode, that would be) by O(state=prune).
+  returned: always
+  type: list
+  elements: str
+  sample: ["0.9.0"]
+ledger:
+  description: The whole ledger after the operation, as stored in C(releases.json).
+  returned: always
+  type: dict
+findings:
+  description: Drift between the ledger and the file system, most severe first.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: >-
+        Stable id, one of C(ledger.current_not_symlink), C(ledger.link_drift), C(ledger.active_marked),
+        C(ledger.release_dir_missing), C(ledger.unrecorded_release_dir), C(ledger.no_rollback_target).
+      type: str
+    severity:
+      description: info, low, medium, high or critical.
+      type: str
+    message:
+      description: What was found.
+      type: str
+    evidence:
+      description: The values behind it.
+      type: dict
+  sample: [{"id": "ledger.no_rollback_target", "severity": "info", "message": "no earlier release to roll back to", "evidence": {}}]
+message:
+  description: One line saying what happened.
+  returned: always
+  type: str
+  sample: activated 1.1.0 (was 1.0.0)
+"""
+
+import datetime
+import fcntl
+import getpass
+import os
+import shutil
+import tempfile
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.auraflow.ops.plugins.module_utils import ledger as lg
+from ansible_collections.auraflow.ops.plugins.module_utils.findings import Finding, sort_findings, summarize
+
+LEDGER = 'releases.json'
+RELEASES = 'releases'
+CURRENT = 'current'
+
+
+class Layout:
+    """The paths under one application root and what is on disk."""
+
+    def __init__(self, root):
+        self.root = root
+        self.ledger = os.path.join(root, LEDGER)
+        self.releases = os.path.join(root, RELEASES)
+        self.current = os.path.join(root, CURRENT)
+        self.lock = os.path.join(root, '.%s.lock' % LEDGER)
+
+    def release(self, version):
+        return os.path.join(self.releases, version)
+
+    def available(self):
+        """Versions with a release directory (hidden entries such as .incoming-* are not releases)."""
+        try:
+            names = os.listdir(self.releases)
+        except FileNotFoundError:
+            return set()
+        return set(n for n in names if not n.startswith('.') and os.path.isdir(os.path.join(self.releases, n)))
+
+    def read_ledger(self):
+        try:
+            with open(self.ledger, encoding='utf-8') as handle:
+                return handle.read()
+        except FileNotFoundError:
+            return ''
+
+    def link(self):
+        """(target, version) of ``current``; (None, None) if absent. Raises if it is not a symlink."""
+        if not os.path.lexists(self.current):
+            return None, None
+        if not os.path.islink(self.current):
+            raise NotASymlink(self.current)
+        target = os.readlink(self.current)
+        absolute = os.path.normpath(os.path.join(self.root, target))
+        version = os.path.basename(absolute) if os.path.dirname(absolute) == os.path.normpath(self.releases) else None
+        return absolute, version
+
+
+class NotASymlink(Exception):
+    pass
+
+
+def now():
+    return datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')
+
+
+def default_actor():
+    return os.environ.get('SUDO_USER') or getpass.getuser()
+
+
+def fsync_dir(path):
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_ledger(layout, text):
+    """Write the ledger through a temporary file and rename(2), keeping the owner of an existing file."""
+    fd, tmp = tempfile.mkstemp(prefix='.%s.' % LEDGER, dir=layout.root)
+    try:
+        with os.fdopen(fd, 'w', encoding='utf-8') as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        try:
+            st = os.stat(layout.ledger)
+            os.chown(tmp, st.st_uid, st.st_gid)
+        except FileNotFoundError:
+            pass
+        os.rename(tmp, layout.ledger)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    fsync_dir(layout.root)
+
+
+def swap_link(layout, version):
+    """Point ``current`` at the release: a new symlink beside it, renamed over it (atomic)."""
+    tmp = os.path.join(layout.root, '.%s.tmp-%d' % (CURRENT, os.getpid()))
+    if os.path.lexists(tmp):
+        os.unlink(tmp)
+    os.symlink(layout.release(version), tmp)
+    try:
+        os.rename(tmp, layout.current)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    fsync_dir(layout.root)
+
+
+class Lock:
+    """An exclusive flock on the root's lock file; nothing at all in check mode."""
+
+    def __init__(self, layout, enabled):
+        self.path = layout.lock
+        self.enabled = enabled
+        self.fd = None
+
+    def __enter__(self):
+        if self.enabled:
+            self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            fcntl.flock(self.fd, fcntl.LOCK_EX)
+        return self
+
+    def __exit__(self, *exc):
+        if self.fd is not None:
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
+            os.close(self.fd)
+
+
+def findings_for(ledger, layout, available, link_version, link_target):
+    found = []
+    active = ledger['active']
+    if link_target is not None and link_version != active:
+        found.append(Finding('ledger.link_drift', 'high', '%s points to %s but the ledger says the active release is %s'
+                             % (layout.current, link_target, active), {'current': link_target, 'ledger_active': active}))
+    elif link_target is None and active is not None:
+        found.append(Finding('ledger.link_drift', 'high', '%s is missing but the ledger says %s is active' % (layout.current, active),
+                             {'current': None, 'ledger_active': active}))
+    if active is not None and lg.find(ledger, active)['status'] in lg.MARKS:
+        found.append(Finding('ledger.active_marked', 'medium', 'the active release %s is marked %s' % (active, lg.find(ledger, active)['status']),
+                             {'version': active, 'status': lg.find(ledger, active)['status']}))
+    recorded = set(e['version'] for e in ledger['releases'])
+    for version in sorted(recorded - available):
+        found.append(Finding('ledger.release_dir_missing', 'medium', 'release %s is recorded but %s does not exist' % (version, layout.release(version)),
+                             {'version': version}))
+    for version in sorted(available - recorded):
+        found.append(Finding('ledger.unrecorded_release_dir', 'low', '%s is not recorded in the ledger' % layout.release(version), {'version': version}))
+    try:
+        lg.rollback_target(ledger, available=available)
+    except lg.NoRollbackTarget as exc:
+        found.append(Finding('ledger.no_rollback_target', 'info', str(exc), {}))
+    return sort_findings(found)
+
+
+def run(module, layout):
+    params = module.params
+    state = params['state']
+    version = params['version']
+    at = now()
+    actor = params['actor'] or default_actor()
+    check = module.check_mode
+
+    if not os.path.isdir(layout.root):
+        if state == 'query':
+            return dict(changed=False, message='%s does not exist: no releases' % layout.root), lg.empty(), lg.empty(), set(), (None, None)
+        module.fail_json(msg='application root %s does not exist (the role creates it)' % layout.root, changed=False)
+
+    before = lg.parse(layout.read_ledger())
+    available = layout.available()
+    link_target, link_version = layout.link()
+    link_before = link_target
+    after = before
+    result = dict(changed=False, pruned=[])
+    want_link = None
+
+    if state == 'query':
+        result['message'] = 'active %s, previous %s' % (before['active'], before['previous'])
+
+    elif state == 'record':
+        if version not in available and not check:
+            module.fail_json(msg='cannot record %s: %s does not exist (unpack the release first)' % (version, layout.release(version)), changed=False)
+        after, dummy = lg.record(before, version, params['sha256'], at, actor)
+        result['message'] = ('recorded %s' % version) if after is not before else ('%s already recorded' % version)
+
+    elif state == 'activate':
+        if version not in available and not check:
+            module.fail_json(msg='cannot activate %s: %s does not exist; releases on disk: %s'
+                             % (version, layout.release(version), ', '.join(sorted(available)) or 'none'), changed=False)
+        after, dummy = lg.activate(before, version, at, actor, mark_replaced=params['mark_replaced'])
+        result['replaced'] = before['active']
+        want_link = version
+        result['message'] = 'activated %s (was %s)' % (version, before['active']) if after is not before else '%s is active' % version
+
+    elif state == 'mark':
+        after, dummy = lg.mark(before, version, params['status'], at, actor, params['reason'])
+        result['message'] = 'marked %s %s' % (version, params['status'])
+
+    elif state == 'rollback':
+        after, target = lg.rollback(before, at, actor, explicit=version, available=available,
+                                    mark_replaced=params['mark_replaced'] or 'rolled_back')
+        if params['reason']:
+            after['history'][-1]['detail'] += ': %s' % params['reason']
+        result.update(target=target, replaced=before['active'])
+        want_link = target
+        result['message'] = 'rolled back from %s to %s' % (before['active'], target)
+
+    elif state == 'prune':
+        protect = set([link_version]) if link_version else set()
+        doomed = lg.prune_plan(before, params['keep'], protect=protect)
+        after, dummy = lg.forget(before, doomed, at, actor)
+        result['pruned'] = doomed
+        result['message'] = ('pruned %s' % ', '.join(doomed)) if doomed else 'nothing to prune (keep %d)' % params['keep']
+
+    ledger_changed = lg.dumps(after) != lg.dumps(before)
+    link_changed = want_link is not None and link_version != want_link
+    if link_changed and not ledger_changed:
+        result['message'] = 'pointed %s back at %s (it pointed to %s)' % (layout.current, want_link, link_target)
+    result['changed'] = ledger_changed or link_changed or bool(result['pruned'])
+
+    if not check:
+        if link_changed:
+            swap_link(layout, want_link)
+        for doomed in result['pruned']:
+            if doomed in available:
+                shutil.rmtree(layout.release(doomed))
+        if ledger_changed:
+            write_ledger(layout, lg.dumps(after))
+        link_target, link_version = layout.link()
+        available = layout.available()
+    elif link_changed:
+        link_target, link_version = layout.release(want_link), want_link
+    if check:
+        available = available - set(result['pruned'])
+
+    if module._diff and result['changed']:
+        result['diff'] = [
+            dict(before_header=layout.ledger, after_header=layout.ledger, before=lg.dumps(before), after=lg.dumps(after)),
+            dict(before_header=layout.current, after_header=layout.current,
+                 before='%s -> %s\n' % (layout.current, link_before), after='%s -> %s\n' % (layout.current, link_target)),
+        ]
+    return result, before, after, available, (link_target, link_version)
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            root=dict(type='path', required=True),
+            state=dict(type='str', default='query', choices=['query', 'record', 'activate', 'mark', 'rollback', 'prune']),
+            version=dict(type='str'),
+            sha256=dict(type='str'),
+            status=dict(type='str', choices=['failed', 'rolled_back']),
+            mark_replaced=dict(type='str', choices=['failed', 'rolled_back']),
+            keep=dict(type='int', default=5),
+            actor=dict(type='str'),
+            reason=dict(type='str'),
+        ),
+        required_if=[
+            ('state', 'record', ('version', 'sha256')),
+            ('state', 'activate', ('version',)),
+            ('state', 'mark', ('version', 'status')),
+        ],
+        supports_check_mode=True,
+    )
+    params = module.params
+    layout = Layout(os.path.abspath(params['root']))
+    try:
+        if params['version'] is not None:
+            lg.check_version(params['version'])
+        if params['sha256'] is not None:
+            params['sha256'] = lg.check_sha256(params['sha256'])
+        if params['keep'] < 1:
+            raise lg.LedgerError('keep must be at least 1, got %d' % params['keep'])
+        mutating = params['state'] != 'query'
+        with Lock(layout, enabled=mutating and not module.check_mode and os.path.isdir(layout.root)):
+            result, dummy, after, available, link = run(module, layout)
+    except lg.LedgerError as exc:
+        module.fail_json(msg=str(exc), changed=False)
+    except NotASymlink as exc:
+        module.fail_json(msg='%s exists and is not a symlink: move it away (it may be a release installed by hand) and activate a release'
+                         % exc, changed=False)
+    except OSError as exc:
+        module.fail_json(msg='%s: %s' % (layout.root, exc), changed=False)
+
+    findings = findings_for(after, layout, available, link[1], link[0])
+    try:
+        rollback_target = lg.rollback_target(after, available=available)
+    except lg.NoRollbackTarget:
+        rollback_target = None
+    result.update(
+        ok=summarize(findings, 'high')['ok'],
+        active=after['active'],
+        previous=after['previous'],
+        rollback_target=rollback_target,
+        current=link[0],
+        releases=lg.summary(after),
+        ledger=after,
+        findings=[f.as_dict() for f in findings],
+    )
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()
