@@ -1,0 +1,142 @@
+"""playbooks/security_audit.yml on the deployed five-host lab, read-only.
+
+The deployed lab must audit clean (no check above info fails: a false positive is a bug), a run at
+-vvv must not print any secret of inventories/lab/group_vars/all/secrets.yml, check mode must work
+with changed=0, and faults are caught without changing the lab: -e overrides make the audit expect
+something the lab does not do (a CORS whitelist without the real origin -> allowed_origin_rejected;
+audit_max_exposure=0.5 -> unit_exposure), the named check fails and the playbook exits non-zero.
+The JWT live checks log in once per run; only the first run does them (the app rate-limits logins).
+"""
+
+import json
+import os
+import re
+import ssl
+import urllib.parse
+import urllib.request
+
+import pytest
+import yaml
+
+from conftest import ROOT, run
+
+PLAYBOOK = os.path.join(ROOT, '.venv', 'bin', 'ansible-playbook')
+HEALTH = 'https://172.30.80.10/health'
+SECRETS = os.path.join(ROOT, 'inventories', 'lab', 'group_vars', 'all', 'secrets.yml')
+DEMO_PASSWORD = 'aura-demo-2024'
+NO_LOGIN = ['-e', 'audit_jwt_live=false']
+
+pytestmark = pytest.mark.lab
+
+
+def answers(url):
+    try:
+        with urllib.request.urlopen(url, context=ssl._create_unverified_context(), timeout=5) as resp:
+            return resp.status == 200
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope='module')
+def deployed(lab):
+    if not answers(HEALTH):
+        pytest.skip('%s does not answer: Aura Flow is not deployed on the lab (make demo)' % HEALTH)
+    return lab
+
+
+def audit(*args):
+    """Run the playbook; (return code, output, the report it wrote)."""
+    result = run([PLAYBOOK, 'playbooks/security_audit.yml'] + list(args), timeout=600)
+    out = result.stdout + result.stderr
+    found = re.findall(r'report: (\S+/security_audit-\d{8}T\d{6}Z\.json)', out)
+    assert found, 'no report in the output:\n' + out[-3000:]
+    with open(found[-1], encoding='utf-8') as handle:
+        return result.returncode, out, json.load(handle)
+
+
+def changed_counts(out):
+    return [int(n) for n in re.findall(r'changed=(\d+)', out.split('PLAY RECAP')[-1])]
+
+
+def check(report, name):
+    matches = [c for c in report['checks'] if c['name'] == name]
+    assert matches, 'no check %s in %s' % (name, [c['name'] for c in report['checks']])
+    return matches
+
+
+@pytest.fixture(scope='module')
+def clean_run(deployed):
+    """One full run at -vvv (with the live JWT checks): shared by the clean and the no-leak tests."""
+    return audit('-vvv')
+
+
+def test_the_deployed_lab_audits_clean(clean_run):
+    rc, out, report = clean_run
+    above_info = [c for c in report['checks'] if c['severity'] != 'info' and not c['ok']]
+    assert above_info == [], json.dumps(above_info, indent=1)
+    assert rc == 0, out[-3000:]
+    assert report['kind'] == 'security_audit' and report['passed'] is True and report['measured']['failing'] == []
+    assert report['release'] and report['targets']['fail_on'] == 'high'
+    for item in report['checks']:
+        assert set(item) == {'name', 'ok', 'severity', 'detail', 'seconds'}, item
+        assert item['severity'] in ('info', 'low', 'medium', 'high', 'critical'), item
+    names = {c['name'] for c in report['checks']}
+    expected = {'cors_audit', 'tls_ssl3_refused', 'tls_1.0_refused', 'tls_1.1_refused', 'tls_1.2_accepted', 'tls_1.3_accepted',
+                'header_hsts', 'header_nosniff', 'header_referrer_policy', 'header_frame_options', 'server_tokens_off',
+                'redis_requires_auth_aura-cache1', 'pg_hba_scram_only_aura-db1', 'pg_hba_no_local_trust_aura-db1',
+                'pg_app_role_not_superuser_aura-db1', 'pg_app_role_least_privilege_aura-db1'}
+    for host in ('aura-app1', 'aura-app2'):
+        expected |= {'env_file_mode_' + host, 'unit_exposure_' + host, 'jwt_config_check_' + host}
+    assert expected <= names, expected - names
+    assert 'https://127.0.0.1:8443' in report['targets']['cors_allowed_origins']
+    # The first backend ran the config and the live checks, the second the config checks only.
+    assert 'config and live checks ran' in check(report, 'jwt_config_check_aura-app1')[0]['detail']
+    assert 'config checks ran' in check(report, 'jwt_config_check_aura-app2')[0]['detail']
+    assert 'NOAUTH' in check(report, 'redis_requires_auth_aura-cache1')[0]['detail']
+    assert 'alert protocol_version' in check(report, 'tls_1.0_refused')[0]['detail']
+    assert set(changed_counts(out)) == {0}, out.split('PLAY RECAP')[-1]
+    assert re.search(r'security_audit \S+: PASSED', out)
+
+
+def test_verbose_output_leaks_no_secret(clean_run):
+    rc, out, dummy = clean_run
+    assert rc == 0
+    with open(SECRETS, encoding='utf-8') as handle:
+        secrets = {key: str(value) for key, value in yaml.safe_load(handle).items() if value}
+    assert {'aura_db_password', 'aura_redis_password', 'aura_jwt_secret'} <= set(secrets)
+    for key, value in secrets.items():
+        for form in (value, urllib.parse.quote(value, safe='')):
+            assert form not in out, '%s appears in the -vvv output' % key
+    assert DEMO_PASSWORD not in out, 'the login password appears in the -vvv output'
+    assert not re.search(r'eyJ[A-Za-z0-9_-]{10,}\.eyJ', out), 'a JWT appears in the -vvv output'
+    assert '<aura-app1> EXEC' in out                            # it really was verbose
+
+
+def test_check_mode_changes_nothing_and_a_finding_below_fail_on_does_not_fail(deployed):
+    rc, out, report = audit('--check', '-e', 'audit_max_exposure=0.5', *NO_LOGIN)
+    assert rc == 0, out[-3000:]
+    assert set(changed_counts(out)) == {0}
+    exposure = check(report, 'unit_exposure_aura-app1')[0]
+    assert exposure['ok'] is False and exposure['severity'] == 'medium' and '(max 0.5)' in exposure['detail']
+    assert report['passed'] is False and report['measured']['failing'] == []       # medium < high: reported, not failed
+    assert 'live checks' not in check(report, 'jwt_config_check_aura-app1')[0]['detail']
+
+
+def test_cors_whitelist_without_the_real_origin_is_the_outage(deployed):
+    rc, out, report = audit('-e', json.dumps({'audit_cors_allowed_origins': ['https://app.example.com']}), *NO_LOGIN)
+    assert rc != 0
+    rejected = check(report, 'allowed_origin_rejected')[0]
+    assert rejected['ok'] is False and rejected['severity'] == 'high' and 'https://app.example.com' in rejected['detail']
+    assert report['measured']['failing'] == ['allowed_origin_rejected']
+    assert 'security_audit failed at severity high or above: allowed_origin_rejected' in out
+    assert set(changed_counts(out)) == {0}
+
+
+def test_stricter_exposure_limit_fails_the_unit_exposure_checks(deployed):
+    rc, out, report = audit('-e', 'audit_max_exposure=0.5', '-e', 'audit_fail_on=medium', *NO_LOGIN)
+    assert rc != 0
+    for host in ('aura-app1', 'aura-app2'):
+        exposure = check(report, 'unit_exposure_' + host)[0]
+        assert exposure['ok'] is False and '(max 0.5)' in exposure['detail']
+    assert sorted(report['measured']['failing']) == ['unit_exposure_aura-app1', 'unit_exposure_aura-app2']
+    assert 'security_audit failed at severity medium or above' in out
