@@ -7,6 +7,7 @@ BIN := $(CURDIR)/$(VENV)/bin
 export PATH := $(BIN):$(PATH)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 INVENTORY ?= inventories/lab
+RELEASE ?= 1.1.0
 SCENARIOS ?= $(notdir $(patsubst %/molecule.yml,%,$(wildcard molecule/*/molecule.yml)))
 
 .PHONY: help setup demo lab-up lab-down artifacts test lint sanity unit app integration molecule bench clean
@@ -17,9 +18,11 @@ help: ## List the targets
 setup: ## Create/update .venv with the pinned tools (fast when nothing changed)
 	@scripts/setup
 
-demo: setup lab-up artifacts ## Set up, start the lab, build the app releases, run the main job on the lab
-	ansible-playbook -i $(INVENTORY) playbooks/site.yml
-	@echo "demo: lab hosts answer; see 'scripts/lab status'"
+demo: setup lab-up artifacts ## Set up, start the lab, build the app releases, deploy RELEASE (1.1.0) on the lab
+	ansible-playbook -i $(INVENTORY) playbooks/deploy.yml -e aura_release=$(RELEASE)
+	@python3 -c 'import json, ssl, urllib.request as u; \
+	  v = json.load(u.urlopen("https://127.0.0.1:8443/health", context=ssl._create_unverified_context(), timeout=10))["version"]; \
+	  print("demo: Aura Flow %s serves on https://127.0.0.1:8443 (self-signed; http://127.0.0.1:8080 redirects); reports under reports/" % v)'
 
 lab-up: ## Start the local lab (five systemd containers)
 	@scripts/lab up
@@ -46,10 +49,10 @@ unit: setup ## Unit tests of the pure logic (module_utils, filters)
 app: ## The reference app's tests against a throwaway PostgreSQL and Redis
 	tests/app/run-tests.sh
 
-integration: setup ## Tests against real services and the lab
+integration: setup artifacts ## Tests against real services and the lab (deploys the reference app's artifacts)
 	scripts/pytest tests/integration
 
-molecule: setup ## Every molecule scenario under molecule/ on the lab image
+molecule: setup artifacts ## Every molecule scenario under molecule/ on the lab image
 	@scripts/lab image >/dev/null
 	@set -e; for s in $(SCENARIOS); do echo "== molecule test -s $$s"; molecule test -s $$s; done
 

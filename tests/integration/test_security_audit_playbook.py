@@ -38,10 +38,9 @@ def answers(url):
 
 
 @pytest.fixture(scope='module')
-def deployed(lab):
-    if not answers(HEALTH):
-        pytest.skip('%s does not answer: Aura Flow is not deployed on the lab (make demo)' % HEALTH)
-    return lab
+def deployed(deployed_lab):
+    assert answers(HEALTH), '%s does not answer after deploying Aura Flow on the lab' % HEALTH
+    return deployed_lab
 
 
 def audit(*args):

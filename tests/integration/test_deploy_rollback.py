@@ -1,0 +1,188 @@
+"""deploy.yml and rollback.yml on the five-host lab, with a probe of >= 100 req/s through nginx
+(aura-web1's 443 on the lab network, 172.30.80.10: docker's port publishing would add a proxy hop
+that widens the race between nginx closing an idle keep-alive connection on reload and a client reusing it) counting failed requests during every deploy and
+rollback. The tests run in file order and share the lab's release history:
+1.0.0 -> 1.1.0 -> rollback -> broken (automatic rollback) -> rollback with nowhere to go ->
+1.1.0 with a new .env -> rollback_config."""
+
+import glob
+import json
+import os
+import re
+import time
+
+import pytest
+
+from conftest import ROOT, run
+from tests.support import probe
+
+CONNECT = probe.https_factory('172.30.80.10', 443)
+DEMO = ('demo@aura-flow.local', 'aura-demo-2024')
+RATE = 120
+PLAYBOOK = os.path.join(ROOT, '.venv', 'bin', 'ansible-playbook')
+
+
+def playbook(name, *args):
+    result = run([PLAYBOOK, 'playbooks/%s' % name] + list(args), timeout=900)
+    return result.returncode, result.stdout + result.stderr
+
+
+def on(host, *cmd):
+    result = run(['docker', 'exec', host] + list(cmd), timeout=60)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def ledger(host='aura-app1', root='/opt/aura-flow'):
+    data = json.loads(on(host, 'cat', root + '/releases.json'))
+    return {r['version']: r['status'] for r in data['releases']}
+
+
+def active(host='aura-app1', root='/opt/aura-flow'):
+    return os.path.basename(on(host, 'readlink', root + '/current').strip())
+
+
+def served_version():
+    conn = CONNECT()
+    try:
+        conn.request('GET', '/health')
+        return json.loads(conn.getresponse().read())['version']
+    finally:
+        conn.close()
+
+
+def newest_report(kind):
+    return json.load(open(max(glob.glob(os.path.join(ROOT, 'reports', kind + '-*.json')), key=os.path.getmtime)))
+
+
+def under_probe(label, name, *args, old=None, new=None):
+    """Run a playbook while the probe runs; return (rc, output, probe)."""
+    token = probe.login(CONNECT, *DEMO)
+    with probe.Probe(CONNECT, token, rate=RATE) as p:
+        started = time.monotonic()
+        rc, out = playbook(name, *args)
+        seconds = time.monotonic() - started
+    print(p.report(label, old=old, new=new, playbook_seconds=seconds))
+    assert p.sent >= 100 and p.sent / p.seconds >= 100, 'the probe did not reach 100 req/s'
+    return rc, out, p
+
+
+@pytest.fixture(scope='module', autouse=True)
+def first_release(lab):
+    """1.0.0 deployed (on a fresh lab this is the first deploy: data tier, backends, nginx)."""
+    rc, out = playbook('deploy.yml', '-e', 'aura_release=1.0.0')
+    assert rc == 0, out[-3000:]
+    assert served_version() == '1.0.0'
+
+
+def test_unknown_release_stops_in_preflight_listing_versions():
+    rc, out = playbook('deploy.yml', '-e', 'aura_release=9.9.9')
+    assert rc != 0
+    assert re.search(r'no backend artifact for release 9\.9\.9 .*available versions: 1\.0\.0, 1\.1\.0, broken', out.replace('\n', ' '))
+    assert active() == '1.0.0' and active('aura-app2') == '1.0.0'
+
+
+def test_deploy_1_1_0_rolling_without_failed_requests():
+    rc, out, p = under_probe('deploy 1.1.0', 'deploy.yml', '-e', 'aura_release=1.1.0', old='1.0.0', new='1.1.0')
+    assert rc == 0, out[-3000:]
+    assert p.failed == 0, p.errors
+    assert served_version() == '1.1.0'
+    assert active() == active('aura-app2') == active('aura-web1', '/var/www/aura-flow') == '1.1.0'
+    report = newest_report('deploy')
+    assert report['passed'] and report['release'] == '1.1.0'
+    assert {c['name'] for c in report['checks']} >= {'health_nginx', 'user_login', 'key_function_items', 'slo_sample'}
+
+
+def test_deploy_again_changes_nothing():
+    rc, out = playbook('deploy.yml', '-e', 'aura_release=1.1.0')
+    assert rc == 0, out[-3000:]
+    for host in ('aura-app1', 'aura-app2', 'aura-web1'):
+        assert re.search(r'^%s\s*:.*changed=0 ' % host, out, re.M), out[-2000:]
+
+
+def test_rollback_with_no_variables_goes_to_1_0_0_without_failed_requests():
+    rc, out, p = under_probe('rollback', 'rollback.yml', old='1.1.0', new='1.0.0')
+    assert rc == 0, out[-3000:]
+    assert p.failed == 0, p.errors
+    assert served_version() == '1.0.0'
+    assert active() == active('aura-app2') == active('aura-web1', '/var/www/aura-flow') == '1.0.0'
+    assert ledger()['1.1.0'] == 'rolled_back'
+    report = newest_report('rollback')  # its wall time is bench/rollback's business, not a test's
+    assert report['passed'] and report['release'] == '1.0.0'
+
+
+def test_broken_release_is_rolled_back_automatically():
+    rc, out, p = under_probe('deploy broken', 'deploy.yml', '-e', 'aura_release=broken')
+    assert rc != 0
+    assert 'rolled back to 1.0.0' in out
+    assert p.failed == 0, p.errors
+    assert served_version() == '1.0.0'
+    assert active() == active('aura-app2') == '1.0.0'
+    assert ledger()['broken'] == 'failed'
+    report = newest_report('deploy')
+    assert not report['passed'] and report['measured']['rolled_back']
+    assert all(c['ok'] for c in report['checks'] if c['name'].startswith('after_rollback_'))
+
+
+def test_rollback_with_no_earlier_release_changes_nothing():
+    before = on('aura-app1', 'cat', '/opt/aura-flow/releases.json')
+    rc, out = playbook('rollback.yml')
+    assert rc != 0
+    assert 'there is no earlier release to roll back to' in out.replace('\n', ' ')
+    assert 'Nothing was changed' in out.replace('\n', ' ')
+    assert on('aura-app1', 'cat', '/opt/aura-flow/releases.json') == before
+    assert served_version() == '1.0.0'
+
+
+def test_rollback_to_an_unknown_version_changes_nothing():
+    rc, out = playbook('rollback.yml', '-e', 'rollback_to=7.7.7')
+    assert rc != 0 and 'release 7.7.7 is not on this host' in out.replace('\n', ' ')
+    assert active() == '1.0.0'
+
+
+def test_rollback_config_restores_the_previous_env():
+    rc, out, p = under_probe('deploy 1.1.0 + new .env', 'deploy.yml', '-e', 'aura_release=1.1.0',
+                             '-e', 'backend_daily_cost_limit=25', old='1.0.0', new='1.1.0')
+    assert rc == 0, out[-3000:]
+    assert p.failed == 0, p.errors
+    assert 'DAILY_COST_LIMIT="25"' in on('aura-app1', 'cat', '/opt/aura-flow/shared/.env')
+    assert 'DAILY_COST_LIMIT="10"' in on('aura-app1', 'cat', '/opt/aura-flow/shared/.env.previous')
+    rc, out, p = under_probe('rollback + config', 'rollback.yml', '-e', 'rollback_config=true', old='1.1.0', new='1.0.0')
+    assert rc == 0, out[-3000:]
+    assert p.failed == 0, p.errors
+    for host in ('aura-app1', 'aura-app2'):
+        assert 'DAILY_COST_LIMIT="10"' in on(host, 'cat', '/opt/aura-flow/shared/.env')
+        assert 'DAILY_COST_LIMIT="25"' in on(host, 'cat', '/opt/aura-flow/shared/.env.rolled_back')
+        assert active(host) == '1.0.0'
+    # no secret in the output at the default verbosity
+    secrets = open(os.path.join(ROOT, 'inventories', 'lab', 'group_vars', 'all', 'secrets.yml')).read()
+    for value in re.findall(r'^aura_\w+: "?([^"\n]+)"?$', secrets, re.M):
+        assert value not in out
+
+
+def sql(query):
+    return on('aura-db1', 'runuser', '-u', 'postgres', '--', 'psql', '-d', 'aura_flow', '-Atc', query).strip()
+
+
+def test_rollback_db_restores_a_row_deleted_after_the_rollback_point():
+    rc, out = playbook('deploy.yml', '-e', 'aura_release=1.1.0')  # takes rollback-points/1.1.0.dump first
+    assert rc == 0, out[-3000:]
+    assert on('aura-db1', 'ls', '/var/backups/postgresql/rollback-points/').count('1.1.0.dump') >= 1
+    row = sql('SELECT id, title FROM items ORDER BY id LIMIT 1')
+    item_id = row.split('|')[0]
+    sql('DELETE FROM items WHERE id = %s' % item_id)
+    dumps_before = on('aura-db1', 'ls', '/var/backups/postgresql/').split()
+
+    rc, out = playbook('rollback.yml', '-e', 'rollback_db=true')
+    assert rc != 0 and 'add -e confirm_db_rollback=yes' in out.replace('\n', ' ')
+    assert active() == '1.1.0' and sql('SELECT count(*) FROM items WHERE id = %s' % item_id) == '0'
+
+    rc, out = playbook('rollback.yml', '-e', 'rollback_db=true', '-e', 'confirm_db_rollback=yes')
+    assert rc == 0, out[-3000:]
+    assert sql('SELECT id, title FROM items WHERE id = %s' % item_id) == row
+    assert active() == active('aura-app2') == '1.0.0'
+    safety = [d for d in on('aura-db1', 'ls', '/var/backups/postgresql/').split() if d.endswith('.dump') and d not in dumps_before]
+    assert safety, 'no safety backup was taken before the restore'
+    assert served_version() == '1.0.0'
+    report = newest_report('rollback')
+    assert report['passed'] and report['measured']['database_restored']
