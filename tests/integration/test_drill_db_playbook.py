@@ -1,0 +1,145 @@
+"""playbooks/drill_db.yml on the lab: the monthly database recovery drill, measured against the runbook.
+
+A fresh dump is taken first with playbooks/backup.yml (the postgres role's backup unit: it only adds a
+dump). The drill must pass with changed=0 twice in a row, write reports/drill_db-<UTC>.json with passed,
+measured.rto_seconds/rpo_seconds/phases and targets {rto_seconds: 1800, rpo_seconds: 3600}, and its HTML
+twin with the banner and the target rows, and leave no scratch database behind (read from pg_database).
+A backup that does not exist fails clearly, before anything is created; a damaged one (a cut-off copy
+in /tmp on aura-db1, removed afterwards) fails verification before any scratch database is created.
+"""
+
+import json
+import os
+import re
+
+import pytest
+
+from conftest import ROOT, run
+
+PLAYBOOK = os.path.join(ROOT, '.venv', 'bin', 'ansible-playbook')
+
+pytestmark = pytest.mark.lab
+
+
+def psql(sql):
+    """Read-only query on aura-db1 as postgres; the rows as text."""
+    result = run(['docker', 'exec', 'aura-db1', 'runuser', '-u', 'postgres', '--', 'psql', '-XAtc', sql], timeout=60)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def drill(*args):
+    """Run the drill; (return code, output, the report it wrote or None)."""
+    result = run([PLAYBOOK, 'playbooks/drill_db.yml'] + list(args), timeout=900)
+    out = result.stdout + result.stderr
+    found = re.findall(r'report: (\S+/drill_db-\d{8}T\d{6}Z\.json)', out)
+    if not found:
+        return result.returncode, out, None, None
+    with open(found[-1], encoding='utf-8') as handle:
+        return result.returncode, out, json.load(handle), found[-1]
+
+
+def changed_counts(out):
+    return [int(n) for n in re.findall(r'changed=(\d+)', out.split('PLAY RECAP')[-1])]
+
+
+def scratch_of(report):
+    match = re.search(r'(auraflow_verify_\w+)', report['measured'].get('drill_target') or '')
+    assert match, report['measured']
+    return match.group(1)
+
+
+@pytest.fixture(scope='module')
+def database(deployed_lab):
+    assert psql("SELECT count(*) FROM pg_database WHERE datname = 'aura_flow'") == '1'
+    # A fresh dump through the role's backup unit, which must pass its own verification too.
+    result = run([PLAYBOOK, 'playbooks/backup.yml'], timeout=900)
+    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+    dumps = run(['docker', 'exec', 'aura-db1', 'sh', '-c', 'ls /var/backups/postgresql/aura_flow-*.dump'], timeout=60)
+    assert dumps.returncode == 0 and dumps.stdout.strip(), dumps.stderr
+    return deployed_lab
+
+
+@pytest.fixture(scope='module')
+def first_run(database):
+    return drill()
+
+
+def test_drill_passes_and_measures_rto_and_rpo(first_run):
+    rc, out, report, _ = first_run
+    assert report is not None, out[-3000:]
+    assert rc == 0, out[-3000:]
+    assert changed_counts(out) == [0], out.split('PLAY RECAP')[-1]
+    assert report['kind'] == 'drill_db' and report['passed'] is True
+    assert report['targets'] == {'rto_seconds': 1800, 'rpo_seconds': 3600}
+    measured = report['measured']
+    assert isinstance(measured['rto_seconds'], (int, float)) and 0 < measured['rto_seconds'] <= 1800
+    assert isinstance(measured['rpo_seconds'], int) and 0 <= measured['rpo_seconds'] <= 3600
+    assert [p['name'] for p in measured['phases']] == ['find_backup', 'restore', 'verify', 'compare']
+    assert all(p['seconds'] >= 0 for p in measured['phases'])
+    # RTO: find + restore + verify (to a verified restored database); compare comes after.
+    assert abs(sum(p['seconds'] for p in measured['phases'][:3]) - measured['rto_seconds']) < 0.1
+    assert re.match(r'/var/backups/postgresql/aura_flow-\d{8}T\d{6}Z\.dump$', measured['backup']['file'])
+    assert measured['versions']['server'].startswith('15.')
+    assert set(measured['row_counts']) == {'users', 'items'}
+    for counts in measured['row_counts'].values():
+        assert isinstance(counts['restored'], int) and isinstance(counts['live'], int)
+    names = [c['name'] for c in report['checks']]
+    for name in ('find_backup', 'checksum', 'restore', 'rows users', 'rows items', 'rto', 'rpo', 'scratch_dropped'):
+        assert name in names
+
+
+def test_html_report_next_to_the_json(first_run):
+    _, _, report, path = first_run
+    page_path = path[:-len('.json')] + '.html'
+    assert os.path.isfile(page_path)
+    with open(page_path, encoding='utf-8') as handle:
+        page = handle.read()
+    assert 'class="banner pass"' in page and 'drill_db: PASSED' in page
+    for target in ('rto_seconds', 'rpo_seconds'):
+        row = re.search(r'<tr class="target" data-target="%s">(.*?)</tr>' % target, page, re.S)
+        assert row and 'pass' in row.group(1)
+    assert 'id="timeline"' in page and 'compare' in page
+    assert report['measured']['backup']['file'] in page
+
+
+def test_no_scratch_database_left(first_run):
+    _, _, report, _ = first_run
+    scratch = scratch_of(report)
+    assert psql("SELECT count(*) FROM pg_database WHERE datname = '%s'" % scratch) == '0'
+
+
+def test_rerun_passes_unchanged(first_run):
+    rc, out, report, _ = drill()
+    assert rc == 0 and report['passed'] is True, out[-3000:]
+    assert changed_counts(out) == [0]
+    assert psql("SELECT count(*) FROM pg_database WHERE datname = '%s'" % scratch_of(report)) == '0'
+
+
+def test_missing_backup_fails_clearly_before_anything(database):
+    rc, out, report, _ = drill('-e', 'backup=/nonexistent.dump')
+    assert rc != 0
+    assert "backup '/nonexistent.dump' not found on aura-db1" in out and 'Nothing was changed' in out
+    assert 'no scratch database was created' in out
+    assert changed_counts(out) == [0]
+    assert report['passed'] is False
+    assert [c['name'] for c in report['checks'] if not c['ok']][0] == 'find_backup'
+    assert report['measured']['rto_seconds'] is None and report['measured']['drill_target'] is None
+
+
+def test_damaged_backup_fails_verification(database):
+    cut = '/tmp/drill_db_test_cut.dump'
+    made = run(['docker', 'exec', 'aura-db1', 'sh', '-c',
+                'f=$(ls /var/backups/postgresql/aura_flow-*.dump | tail -n 1) && head -c 4000 "$f" > %s && chmod 644 %s' % (cut, cut)],
+               timeout=60)
+    assert made.returncode == 0, made.stderr
+    try:
+        rc, out, report, _ = drill('-e', 'backup=' + cut)
+    finally:
+        run(['docker', 'exec', 'aura-db1', 'rm', '-f', cut], timeout=60)
+    assert rc != 0 and report['passed'] is False, out[-3000:]
+    failed = [c['name'] for c in report['checks'] if not c['ok']]
+    assert 'toc' in failed and 'rto' in failed, failed
+    assert report['measured']['rto_seconds'] is None
+    assert report['measured']['drill_target'] is None  # refused before a scratch database was created
+    assert changed_counts(out) == [0]
