@@ -66,7 +66,7 @@ def first_run(database):
 
 
 def test_drill_passes_and_measures_rto_and_rpo(first_run):
-    rc, out, report, _ = first_run
+    rc, out, report, _unused1 = first_run
     assert report is not None, out[-3000:]
     assert rc == 0, out[-3000:]
     assert changed_counts(out) == [0], out.split('PLAY RECAP')[-1]
@@ -90,7 +90,7 @@ def test_drill_passes_and_measures_rto_and_rpo(first_run):
 
 
 def test_html_report_next_to_the_json(first_run):
-    _, _, report, path = first_run
+    _unused1, _unused2, report, path = first_run
     page_path = path[:-len('.json')] + '.html'
     assert os.path.isfile(page_path)
     with open(page_path, encoding='utf-8') as handle:
@@ -104,20 +104,20 @@ def test_html_report_next_to_the_json(first_run):
 
 
 def test_no_scratch_database_left(first_run):
-    _, _, report, _ = first_run
+    _unused1, _unused2, report, _unused3 = first_run
     scratch = scratch_of(report)
     assert psql("SELECT count(*) FROM pg_database WHERE datname = '%s'" % scratch) == '0'
 
 
 def test_rerun_passes_unchanged(first_run):
-    rc, out, report, _ = drill()
+    rc, out, report, _unused1 = drill()
     assert rc == 0 and report['passed'] is True, out[-3000:]
     assert changed_counts(out) == [0]
     assert psql("SELECT count(*) FROM pg_database WHERE datname = '%s'" % scratch_of(report)) == '0'
 
 
 def test_missing_backup_fails_clearly_before_anything(database):
-    rc, out, report, _ = drill('-e', 'backup=/nonexistent.dump')
+    rc, out, report, _unused1 = drill('-e', 'backup=/nonexistent.dump')
     assert rc != 0
     assert "backup '/nonexistent.dump' not found on aura-db1" in out and 'Nothing was changed' in out
     assert 'no scratch database was created' in out
@@ -134,7 +134,7 @@ def test_damaged_backup_fails_verification(database):
                timeout=60)
     assert made.returncode == 0, made.stderr
     try:
-        rc, out, report, _ = drill('-e', 'backup=' + cut)
+        rc, out, report, _unused1 = drill('-e', 'backup=' + cut)
     finally:
         run(['docker', 'exec', 'aura-db1', 'rm', '-f', cut], timeout=60)
     assert rc != 0 and report['passed'] is False, out[-3000:]

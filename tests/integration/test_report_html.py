@@ -5,7 +5,6 @@ the target, else the numbers), the checks, backup/versions, the screenshot; valu
 report_html nothing but the JSON is written.
 """
 
-import html
 import json
 import os
 import re
@@ -93,7 +92,7 @@ def test_html_rendered_from_the_json(tmp_path):
 
 
 def test_failed_target_and_banner(tmp_path):
-    _, report, _, pages = play(tmp_path, rpo=7200, rpo_ok=False)
+    _unused1, report, _unused2, pages = play(tmp_path, rpo=7200, rpo_ok=False)
     page = pages[0].read_text()
     assert report['passed'] is False
     assert 'class="banner fail"' in page and 'drill_demo: FAILED' in page and 'failed: rpo' in page
@@ -103,6 +102,6 @@ def test_failed_target_and_banner(tmp_path):
 
 
 def test_no_html_unless_asked(tmp_path):
-    result, report, _, pages = play(tmp_path, report_html=False)
+    result, report, _unused1, pages = play(tmp_path, report_html=False)
     assert pages == [] and report['passed'] is True
     assert 'html:' not in result.stdout
