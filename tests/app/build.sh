@@ -16,11 +16,14 @@ if [ "$#" -eq 0 ]; then echo "usage: $0 VERSION... | all" >&2; exit 2; fi
 if [ "$1" = all ]; then set -- 1.0.0 1.1.0 broken; fi
 
 if [ -z "${SOURCE_DATE_EPOCH:-}" ]; then
-  SOURCE_DATE_EPOCH="$(git -C "$HERE" log -1 --format=%ct 2>/dev/null || true)"
+  # The last commit that changed the app, not HEAD: a commit elsewhere in the repository must not
+  # change the artifacts (a deployed version is immutable; the same version must keep its sha256).
+  SOURCE_DATE_EPOCH="$(git -C "$HERE" log -1 --format=%ct -- . 2>/dev/null || true)"
   SOURCE_DATE_EPOCH="${SOURCE_DATE_EPOCH:-1704067200}" # 2024-01-01T00:00:00Z
 fi
 export SOURCE_DATE_EPOCH
-GIT_REV="$(git -C "$HERE" rev-parse HEAD 2>/dev/null || echo unknown)"
+GIT_REV="$(git -C "$HERE" log -1 --format=%H -- . 2>/dev/null || true)"
+GIT_REV="${GIT_REV:-unknown}"
 BUILD_TIME="$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y-%m-%dT%H:%M:%SZ)"
 
 WORK="$(mktemp -d /tmp/aura-build.XXXXXX)"
