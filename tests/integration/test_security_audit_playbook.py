@@ -11,14 +11,12 @@ The JWT live checks log in once per run; only the first run does them (the app r
 import json
 import os
 import re
-import ssl
 import urllib.parse
-import urllib.request
 
 import pytest
 import yaml
 
-from conftest import ROOT, run
+from conftest import ROOT, answers, run
 
 PLAYBOOK = os.path.join(ROOT, '.venv', 'bin', 'ansible-playbook')
 HEALTH = 'https://172.30.80.10/health'
@@ -27,14 +25,6 @@ DEMO_PASSWORD = 'aura-demo-2024'
 NO_LOGIN = ['-e', 'audit_jwt_live=false']
 
 pytestmark = pytest.mark.lab
-
-
-def answers(url):
-    try:
-        with urllib.request.urlopen(url, context=ssl._create_unverified_context(), timeout=5) as resp:
-            return resp.status == 200
-    except OSError:
-        return False
 
 
 @pytest.fixture(scope='module')
