@@ -164,10 +164,10 @@ def check_env(text, required, show=()):
     missing = [key for key in required if key not in values]
     empty = [key for key in required if key in values and values[key] == '']
     return {
-        'keys': sorted(values),
+        'names': sorted(values),
         'missing': missing,
         'empty': empty,
-        'values': {name: values[name] for name in show if name in values},
+        'shown': {name: values[name] for name in show if name in values},
     }
 
 

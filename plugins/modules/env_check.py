@@ -15,7 +15,8 @@ description:
     O(required) keys are missing or empty. Values are never returned, except those named in O(show), and a name
     that looks secret (C(SECRET), C(PASSWORD), C(TOKEN), C(KEY), C(DSN), C(*_URL)...) cannot be shown.
   - Read-only. A missing file is a result (RV(exists=false)), not a failure.
-author: auraflow.ops maintainers
+author:
+  - auraflow.ops maintainers (@auraflow)
 options:
   path:
     description: The environment file.
@@ -27,7 +28,7 @@ options:
     elements: str
     default: [NODE_ENV, PORT, DATABASE_URL, REDIS_URL, JWT_SECRET, JWT_EXPIRES_IN, CORS_ORIGIN, DAILY_COST_LIMIT, LOG_DIR]
   show:
-    description: Non-secret keys whose values to return in RV(values).
+    description: Non-secret keys whose values to return in RV(shown).
     type: list
     elements: str
     default: []
@@ -48,7 +49,7 @@ exists:
   description: Whether the file exists.
   returned: always
   type: bool
-keys:
+names:
   description: Every key in the file (names only).
   returned: always
   type: list
@@ -63,7 +64,7 @@ empty:
   returned: always
   type: list
   elements: str
-values:
+shown:
   description: The values of the O(show) keys present in the file.
   returned: always
   type: dict
@@ -91,7 +92,7 @@ def run_module():
         with open(params['path'], encoding='utf-8', errors='replace') as handle:
             text = handle.read()
     except FileNotFoundError:
-        module.exit_json(changed=False, exists=False, keys=[], missing=list(params['required']), empty=[], values={},
+        module.exit_json(changed=False, exists=False, names=[], missing=list(params['required']), empty=[], shown={},
                          msg='%s does not exist' % params['path'])
     except OSError as exc:
         module.fail_json(msg='cannot read %s: %s' % (params['path'], exc.strerror or exc))
@@ -100,7 +101,7 @@ def run_module():
     except ValueError as exc:
         module.fail_json(msg=str(exc))
     module.exit_json(changed=False, exists=True, msg='%d keys, missing: %s, empty: %s' % (
-        len(result['keys']), ', '.join(result['missing']) or 'none', ', '.join(result['empty']) or 'none'), **result)
+        len(result['names']), ', '.join(result['missing']) or 'none', ', '.join(result['empty']) or 'none'), **result)
 
 
 def main():

@@ -20,15 +20,16 @@ description:
   - Findings C(logs.error_rate) (high over O(error_rate_max) with at least O(min_requests) requests),
     C(logs.slow_requests) (medium) and C(backend.error_log) (medium), with severity C(info) when clean.
   - Read-only, never changes anything; a missing file is a result (RV(missing)), not a failure.
-author: auraflow.ops maintainers
+author:
+  - auraflow.ops maintainers (@auraflow)
 options:
   path:
     description: The access log (JSON lines).
     type: path
     default: /opt/aura-flow/shared/logs/combined.log
   error_log:
-    description: The error log (JSON lines); empty to skip it.
-    type: str
+    description: The error log (JSON lines).
+    type: path
     default: /opt/aura-flow/shared/logs/error.log
   window:
     description: How far back to look, a duration like C(15m), C(1h) or seconds.
@@ -133,7 +134,7 @@ def run_module():
     module = AnsibleModule(
         argument_spec=dict(
             path=dict(type='path', default='/opt/aura-flow/shared/logs/combined.log'),
-            error_log=dict(type='str', default='/opt/aura-flow/shared/logs/error.log'),
+            error_log=dict(type='path', default='/opt/aura-flow/shared/logs/error.log'),
             window=dict(type='str', default='15m'),
             since=dict(type='str'),
             slow_ms=dict(type='float', default=500),
@@ -167,7 +168,6 @@ def run_module():
     for key, path in (('stats', params['path']), ('errors', params['error_log'])):
         entries = []
         if path:
-            path = os.path.expanduser(path)
             try:
                 entries, skipped[path] = parse_lines(read_tail(path, params['max_bytes']))
             except FileNotFoundError:

@@ -76,7 +76,7 @@ def test_env_check_never_returns_secrets():
                                'EMPTY': ''}
     result = check_env(text, ['NODE_ENV', 'JWT_SECRET', 'EMPTY', 'DATABASE_URL'], ['CORS_ORIGIN'])
     assert result['missing'] == ['DATABASE_URL'] and result['empty'] == ['EMPTY']
-    assert result['values'] == {'CORS_ORIGIN': 'https://a, https://b/'}
+    assert result['shown'] == {'CORS_ORIGIN': 'https://a, https://b/'}
     assert 's3cret' not in json.dumps(result)
     for name in ('JWT_SECRET', 'DATABASE_URL', 'REDIS_URL', 'SENTRY_DSN', 'API_KEY'):
         with pytest.raises(ValueError):
