@@ -9,7 +9,7 @@ import time
 import pytest
 
 from conftest import ROOT, answers, run
-from test_diagnose_playbook import HEALTH, sh, sql, wait_healthy
+from test_diagnose_playbook import HEALTH, check, diagnose, since_now, sh, sql, wait_healthy
 
 PLAYBOOK = os.path.join(ROOT, '.venv', 'bin', 'ansible-playbook')
 
@@ -115,14 +115,23 @@ def ai_status(host):
     return json.loads(sh(host, 'curl -fsS http://127.0.0.1:3001/monitoring/ai-status'))['status']
 
 
-def test_ai_degrade_on_and_off(deployed):
+def test_ai_degrade_contains_an_exhausted_quota_and_off_restores(deployed):
+    before = sql("SELECT cost FROM ai_usage WHERE day = current_date")
+    sql("INSERT INTO ai_usage (day, cost, requests) VALUES (current_date, 1000, 1) ON CONFLICT (day) DO UPDATE SET cost = 1000")
     try:
         rc, out, report = respond('-e', 'respond_action=ai_degrade', '-e', 'respond_state=on', '-e', 'confirm=yes')
         assert rc == 0, out[-3000:]
         assert [ai_status(h) for h in ('aura-app1', 'aura-app2')] == ['degraded', 'degraded']
         names = [c['name'] for c in report['checks']]
         assert names == ['ai_degrade_env@aura-app1', 'ai_degrade_env@aura-app2', 'restart@aura-app1', 'restart@aura-app2']
+        # diagnose.yml now sees the quota contained: reported low, not failing at high
+        rc, out, diag = diagnose(*since_now())
+        quota = check(diag, 'ai.quota@aura-app1')
+        assert quota['ok'] is False and quota['severity'] == 'low' and 'AI status degraded' in quota['detail'], quota
+        assert not [n for n in diag['measured']['failing'] if n.startswith('ai.')]
     finally:
+        sql("DELETE FROM ai_usage WHERE day = current_date" if not before else
+            "UPDATE ai_usage SET cost = %s WHERE day = current_date" % before)
         rc, out, report = respond('-e', 'respond_action=ai_degrade', '-e', 'respond_state=off', '-e', 'confirm=yes')
     assert rc == 0, out[-3000:]
     assert [ai_status(h) for h in ('aura-app1', 'aura-app2')] == ['ok', 'ok']
