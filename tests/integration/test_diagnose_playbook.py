@@ -96,7 +96,8 @@ def test_a_clean_stack_diagnoses_clean_and_check_mode_changes_nothing(deployed):
     bad = [c for c in report['checks'] if not c['ok']]
     assert bad == [] and rc == 0 and report['passed'] is True, json.dumps(bad, indent=1) + out[-2000:]
     assert set(changed_counts(out)) == {0}
-    assert report['kind'] == 'diagnose' and report['release'] == '1.1.0' and report['targets']['fail_on'] == 'high'
+    served = json.loads(sh('aura-app1', 'curl -fsS http://127.0.0.1:3001/health'))['version']
+    assert report['kind'] == 'diagnose' and report['release'] == served and report['targets']['fail_on'] == 'high'
     names = {c['name'] for c in report['checks']}
     expected = {'db.service@aura-db1', 'db.pg_isready@aura-db1', 'db.connections@aura-db1', 'db.long_queries@aura-db1',
                 'db.replication_lag@aura-db1', 'db.log_errors@aura-db1', 'cors.audit', 'static.index', 'static.asset',

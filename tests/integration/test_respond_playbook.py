@@ -42,7 +42,7 @@ def test_refused_without_confirm_and_unknown_actions(deployed):
     rc, out, report = respond('-e', 'respond_action=restart_backend')
     assert rc != 0 and report is None and 'refused - nothing was changed. Add -e confirm=yes' in out
     rc, out, report = respond('-e', 'respond_action=format_disk', '-e', 'confirm=yes')
-    assert rc != 0 and 'must be one of restart_backend, terminate_query, clear_port, ai_degrade' in out
+    assert rc != 0 and 'must be one of restart_backend, terminate_query, clear_port, ai_degrade, disable_user' in out
     rc, out, report = respond('-e', 'respond_action=terminate_query', '-e', 'confirm=yes')
     assert rc != 0 and 'terminate_query needs -e respond_pid=<number>' in out
     assert unit('aura-app1', 'ExecMainStartTimestamp') == before
@@ -139,3 +139,28 @@ def test_ai_degrade_contains_an_exhausted_quota_and_off_restores(deployed):
     rc, out, report = respond('-e', 'respond_action=ai_degrade', '-e', 'respond_state=off', '-e', 'confirm=yes')
     assert rc == 0 and all(c['detail'] in ('AI_DEGRADED (default false) already absent', 'not restarted (nothing changed)')
                            for c in report['checks']), report['checks']
+
+
+def test_disable_user_writes_the_audit_row(deployed):
+    email = 'respond-test@aura-flow.local'
+    had_table = sql("SELECT to_regclass('public.ops_audit') IS NOT NULL") == 't'
+    sql("INSERT INTO users (email, name, password_hash) VALUES ('%s', 'respond test', 'x')" % email)
+    try:
+        rc, out, report = respond('--check', '-e', 'respond_action=disable_user', '-e', 'respond_user=' + email)
+        assert rc == 0 and 'would be disabled' in report['checks'][0]['detail'], out[-3000:]
+        assert sql("SELECT disabled FROM users WHERE email = '%s'" % email) == 'f'
+        rc, out, report = respond('-e', 'respond_action=disable_user', '-e', 'respond_user=' + email,
+                                  '-e', '{"respond_reason": "credential stuffing"}', '-e', 'confirm=yes')
+        assert rc == 0, out[-3000:]
+        assert sql("SELECT disabled FROM users WHERE email = '%s'" % email) == 't'
+        audit = sql("SELECT action || '|' || (detail->>'reason') || '|' || actor FROM ops_audit WHERE target = '%s'" % email)
+        assert audit.startswith('disable_user|credential stuffing|') and audit.endswith('via respond.yml'), audit
+        assert 'disabled, audit row' in report['checks'][0]['detail']
+        rc, out, report = respond('-e', 'respond_action=disable_user', '-e', 'respond_user=nobody@aura-flow.local', '-e', 'confirm=yes')
+        assert rc != 0 and 'no account nobody@aura-flow.local' in out
+    finally:
+        sql("DELETE FROM users WHERE email = '%s'" % email)
+        if had_table:
+            sql("DELETE FROM ops_audit WHERE target = '%s'" % email)
+        else:
+            sql("DROP TABLE IF EXISTS ops_audit")
