@@ -12,7 +12,6 @@ Finally the application drill: the active release redeployed, smoke and browser 
 
 import base64
 import json
-import os
 import re
 import ssl
 import urllib.request
@@ -20,9 +19,8 @@ import uuid
 
 import pytest
 
-from conftest import ROOT, answers, run
+from conftest import answers, changed_counts, run, run_playbook
 
-PLAYBOOK = os.path.join(ROOT, '.venv', 'bin', 'ansible-playbook')
 URL = 'https://172.30.80.10'
 USER = ('demo@aura-flow.local', 'aura-demo-2024')
 
@@ -57,21 +55,6 @@ def new_item(prefix):
     return title
 
 
-def playbook(name, *args):
-    """(return code, output, the report it wrote or None, its path)."""
-    result = run([PLAYBOOK, 'playbooks/%s.yml' % name] + list(args), timeout=1800)
-    out = result.stdout + result.stderr
-    found = re.findall(r'report: (\S+/%s-\d{8}T\d{6}Z\.json)' % name, out)
-    if not found:
-        return result.returncode, out, None, None
-    with open(found[-1], encoding='utf-8') as handle:
-        return result.returncode, out, json.load(handle), found[-1]
-
-
-def changed_counts(out):
-    return [int(n) for n in re.findall(r'changed=(\d+)', out.split('PLAY RECAP')[-1])]
-
-
 @pytest.fixture(scope='module')
 def stack(deployed_lab):
     assert answers(URL + '/health')
@@ -85,7 +68,7 @@ def assert_untouched(out, identifier):
 
 
 def test_refused_on_a_host_that_is_not_a_drill_target(stack):
-    rc, out, report, _unused = playbook('drill_full', '-e', 'aura_drill_target=false')
+    rc, out, report, _unused = run_playbook('drill_full', '-e', 'aura_drill_target=false')
     assert rc != 0 and report is None
     assert 'drill_full REFUSED: not marked as drill targets (aura_drill_target: true): aura-web1' in out
     assert 'Nothing was changed' in out
@@ -93,7 +76,7 @@ def test_refused_on_a_host_that_is_not_a_drill_target(stack):
 
 
 def test_missing_backup_stops_before_anything_is_destroyed(stack):
-    rc, out, report, _unused = playbook('drill_full', '-e', 'backup=/nonexistent.dump')
+    rc, out, report, _unused = run_playbook('drill_full', '-e', 'backup=/nonexistent.dump')
     assert rc != 0 and report is None
     assert "backup '/nonexistent.dump' not found on aura-db1" in out
     assert_untouched(out, stack)
@@ -106,7 +89,7 @@ def test_damaged_backup_stops_before_the_destructive_step(stack):
                timeout=60)
     assert made.returncode == 0, made.stderr
     try:
-        rc, out, _unused1, _unused2 = playbook('drill_full', '-e', 'backup=' + cut)
+        rc, out, _unused1, _unused2 = run_playbook('drill_full', '-e', 'backup=' + cut)
     finally:
         run(['docker', 'exec', 'aura-db1', 'rm', '-f', cut], timeout=60)
     assert rc != 0
@@ -118,12 +101,12 @@ def test_damaged_backup_stops_before_the_destructive_step(stack):
 @pytest.fixture(scope='module')
 def disaster(stack):
     kept = new_item('drill_full before the backup')
-    backup = run([PLAYBOOK, 'playbooks/backup.yml'], timeout=900)
-    assert backup.returncode == 0, (backup.stdout + backup.stderr)[-3000:]
+    backup = run_playbook('backup', timeout=900)
+    assert backup[0] == 0, backup[1][-3000:]
     lost = new_item('drill_full after the backup')
     kept_at = psql("SELECT extract(epoch FROM created_at) FROM items WHERE title = '%s'" % kept)
     lost_at = psql("SELECT extract(epoch FROM created_at) FROM items WHERE title = '%s'" % lost)
-    rc, out, report, path = playbook('drill_full')
+    rc, out, report, path = run_playbook('drill_full')
     return {'rc': rc, 'out': out, 'report': report, 'path': path, 'kept': kept, 'lost': lost,
             'kept_at': float(kept_at), 'lost_at': float(lost_at), 'before': stack}
 
@@ -173,7 +156,7 @@ def test_html_report_shows_the_screenshot(disaster):
 
 
 def test_app_drill_redeploys_and_passes_the_browser_check(disaster):
-    rc, out, report, _unused = playbook('drill_app')
+    rc, out, report, _unused = run_playbook('drill_app')
     assert report is not None, out[-3000:]
     assert rc == 0 and report['passed'] is True, out[-3000:]
     measured = report['measured']
@@ -186,7 +169,7 @@ def test_app_drill_redeploys_and_passes_the_browser_check(disaster):
 
 
 def test_app_drill_refused_on_a_host_that_is_not_a_drill_target(stack):
-    rc, out, report, _unused = playbook('drill_app', '-e', 'aura_drill_target=false')
+    rc, out, report, _unused = run_playbook('drill_app', '-e', 'aura_drill_target=false')
     assert rc != 0 and report is None
     assert 'drill_app REFUSED' in out and 'Nothing was changed' in out
     assert set(changed_counts(out)) <= {0}
