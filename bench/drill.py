@@ -72,7 +72,7 @@ def seed(target):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.split('\n', maxsplit=1)[0])
     parser.add_argument('--size-gib', type=float, default=1.0, help='database size to reach before the backup')
     parser.add_argument('--rto-target', default='5m', help='RTO target for this run (the lab figure: 5m)')
     parser.add_argument('--keep', action='store_true', help='keep the seeded rows afterwards')
