@@ -164,3 +164,47 @@ def test_disable_user_writes_the_audit_row(deployed):
             sql("DELETE FROM ops_audit WHERE target = '%s'" % email)
         else:
             sql("DROP TABLE IF EXISTS ops_audit")
+
+
+def status(url):
+    """HTTP status of url from the controller (the lab sees it come from the docker gateway, 172.30.80.1)."""
+    return run(['curl', '-sk', '-o', '/dev/null', '-w', '%{http_code}', '-m', '5', url], timeout=30).stdout
+
+
+INCIDENT = '/etc/nginx/aura-flow-incident'
+
+
+def test_block_ip_denies_the_address_until_unblocked(deployed):
+    rc, out, report = respond('--check', '-e', 'respond_action=block_ip', '-e', 'respond_ip=172.30.80.1')
+    assert rc == 0 and 'would be written' in report['checks'][0]['detail'], out[-3000:]
+    assert sh('aura-web1', 'ls %s' % INCIDENT) == ''
+    rc, out, report = respond('-e', 'respond_action=block_ip', '-e', 'respond_ip=not-an-ip', '-e', 'confirm=yes')
+    assert rc != 0 and 'need -e respond_ip=<IPv4/IPv6 address or CIDR>' in out
+    try:
+        rc, out, report = respond('-e', 'respond_action=block_ip', '-e', 'respond_ip=172.30.80.1', '-e', 'confirm=yes')
+        assert rc == 0 and report['passed'], out[-3000:]
+        assert report['checks'][0]['detail'] == INCIDENT + '/server-block-172_30_80_1.conf written'
+        assert status(HEALTH) == '403'
+    finally:
+        rc, out, report = respond('-e', 'respond_action=unblock_ip', '-e', 'respond_ip=172.30.80.1', '-e', 'confirm=yes')
+    assert rc == 0 and report['checks'][0]['detail'].endswith(' removed'), out[-3000:]
+    assert status(HEALTH) == '200'
+
+
+def test_limit_api_answers_429_above_the_rate_and_expires(deployed):
+    me = HEALTH.replace('/health', '/api/me')
+    assert set(status(me) for _ in range(30)) == {'401'}
+    try:
+        rc, out, report = respond('-e', 'respond_action=limit_api', '-e', 'respond_expires=12s', '-e', 'confirm=yes')
+        assert rc == 0 and 'expires in 12 s' in report['checks'][0]['detail'], out[-3000:]
+        answers_seen = [status(me) for _ in range(30)]
+        assert '429' in answers_seen and answers_seen[0] == '401', answers_seen
+        assert status(HEALTH) == '200'
+        deadline = time.time() + 30
+        while time.time() < deadline and sh('aura-web1', 'ls %s' % INCIDENT):
+            time.sleep(1)
+        assert sh('aura-web1', 'ls %s' % INCIDENT) == '', 'the limit did not expire'
+        assert set(status(me) for _ in range(30)) == {'401'}
+    finally:
+        respond('-e', 'respond_action=unlimit_api', '-e', 'confirm=yes')
+    assert sh('aura-web1', 'ls %s' % INCIDENT) == ''
