@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Pack an installed Ansible collection back into the tarball `ansible-galaxy collection install` takes.
 
     pack_collection.py <ansible_collections dir> <namespace.name> <output dir>
@@ -11,6 +10,7 @@ whose file is absent are dropped from FILES.json and MANIFEST.json's checksum of
 updated to match: the tarball holds exactly the published content that is installed here.
 Used by scripts/ee because Galaxy is unreachable here; prints the tarball's path.
 """
+import gzip
 import hashlib
 import io
 import json
@@ -22,9 +22,9 @@ import tarfile
 def main(root, fqcn, outdir):
     namespace, name = fqcn.split('.', 1)
     src = os.path.join(root, namespace, name)
-    with open(os.path.join(src, 'MANIFEST.json')) as f:
+    with open(os.path.join(src, 'MANIFEST.json'), encoding='utf-8') as f:
         manifest = json.load(f)
-    with open(os.path.join(src, 'FILES.json')) as f:
+    with open(os.path.join(src, 'FILES.json'), encoding='utf-8') as f:
         files = json.load(f)['files']
     os.makedirs(outdir, exist_ok=True)
     out = os.path.join(outdir, '%s-%s.tar.gz' % (namespace, name))
@@ -32,7 +32,8 @@ def main(root, fqcn, outdir):
     files_json = json.dumps({'files': present, 'format': 1}, indent=4).encode()
     manifest['file_manifest_file']['chksum_sha256'] = hashlib.sha256(files_json).hexdigest()
     manifest_json = json.dumps(manifest, indent=4).encode()
-    with tarfile.open(out + '.tmp', 'w:gz') as tar:
+    # gzip without a timestamp: the same content gives the same bytes (and Docker's build cache hits).
+    with gzip.GzipFile(out + '.tmp', 'wb', mtime=0) as gz, tarfile.open(fileobj=gz, mode='w') as tar:
         for member, data in (('MANIFEST.json', manifest_json), ('FILES.json', files_json)):
             info = tarfile.TarInfo(member)
             info.size, info.mode = len(data), 0o644

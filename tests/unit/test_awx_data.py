@@ -13,8 +13,15 @@ import pytest
 import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-AWX = yaml.safe_load(open(os.path.join(ROOT, 'awx', 'auraflow.yml')))
-SPECS = yaml.safe_load(open(os.path.join(ROOT, 'playbooks', 'vars', 'argument_specs.yml')))['argument_specs']
+
+
+def load(*path):
+    with open(os.path.join(ROOT, *path), encoding='utf-8') as handle:
+        return yaml.safe_load(handle)
+
+
+AWX = load('awx', 'auraflow.yml')
+SPECS = load('playbooks', 'vars', 'argument_specs.yml')['argument_specs']
 # Written in another branch at the same time (issue 12's notes); checked here as soon as they exist.
 PENDING = {'playbooks/drill_app.yml', 'playbooks/drill_full.yml'}
 # The AWX-managed credential types the credentials use (not exported, they exist in every AWX).
@@ -40,8 +47,8 @@ def playbook_text(playbook):
         if playbook in PENDING:
             pytest.skip('%s is not on this branch yet' % playbook)
         pytest.fail('%s does not exist' % playbook)
-    with open(path) as f:
-        return f.read()
+    with open(path, encoding='utf-8') as handle:
+        return handle.read()
 
 
 def survey(template):
@@ -97,7 +104,7 @@ def test_spec_defaults_match_the_playbooks_own():
         path = os.path.join(ROOT, 'playbooks', name + '.yml')
         if not os.path.exists(path):
             continue
-        play_vars = yaml.safe_load(open(path))[0].get('vars') or {}
+        play_vars = load(path)[0].get('vars') or {}
         for var, option in entry['options'].items():
             if var in play_vars and 'default' in option:
                 assert str(play_vars[var]) == str(option['default']), \
