@@ -107,7 +107,7 @@ def test_rollback_in_the_ee_then_deploy_1_1_0_again(deployed_lab, image):
     if ledger()['active'] != '1.1.0' or ledger('aura-app2')['active'] != '1.1.0':
         deploy('1.1.0')
     try:
-        rc, out, artifacts, stats, _ = ee_run('rollback.yml', '-e', 'rollback_to=1.0.0')
+        rc, out, _artifacts, stats, _events = ee_run('rollback.yml', '-e', 'rollback_to=1.0.0')
         assert rc == 0, out[-3000:]
         assert stats['rollback']['passed'] is True, stats
         assert served_version() == '1.0.0'
