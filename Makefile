@@ -50,7 +50,7 @@ app: ## The reference app's tests against a throwaway PostgreSQL and Redis
 	tests/app/run-tests.sh
 
 integration: setup artifacts ## Tests against real services and the lab (deploys the reference app's artifacts)
-	scripts/pytest tests/integration
+	scripts/pytest --durations=25 tests/integration
 
 molecule: setup artifacts ## Every molecule scenario under molecule/ on the lab image
 	@scripts/lab image >/dev/null

@@ -1,6 +1,8 @@
 """Fixtures shared by the integration tests: the repository paths and the running lab."""
 
+import json
 import os
+import re
 import ssl
 import subprocess
 import urllib.request
@@ -26,6 +28,22 @@ def lab():
     result = run([os.path.join(ROOT, 'scripts', 'lab'), 'up'], timeout=900)
     assert result.returncode == 0, result.stdout + result.stderr
     return LAB_HOSTS
+
+
+def run_playbook(name, *args, timeout=1800):
+    """Run playbooks/<name>.yml; (return code, output, the report it wrote or None, the report's path or None)."""
+    result = run([os.path.join(VENV_BIN, 'ansible-playbook'), 'playbooks/%s.yml' % name] + list(args), timeout=timeout)
+    out = result.stdout + result.stderr
+    found = re.findall(r'report: (\S+/%s-\d{8}T\d{6}Z\.json)' % re.escape(name), out)
+    if not found:
+        return result.returncode, out, None, None
+    with open(found[-1], encoding='utf-8') as handle:
+        return result.returncode, out, json.load(handle), found[-1]
+
+
+def changed_counts(out):
+    """The changed= counts of the last PLAY RECAP in out."""
+    return [int(n) for n in re.findall(r'changed=(\d+)', out.split('PLAY RECAP')[-1])]
 
 
 def answers(url):

@@ -8,13 +8,12 @@ A backup that does not exist fails clearly, before anything is created; a damage
 in /tmp on aura-db1, removed afterwards) fails verification before any scratch database is created.
 """
 
-import json
 import os
 import re
 
 import pytest
 
-from conftest import ROOT, run
+from conftest import ROOT, changed_counts, run, run_playbook
 
 PLAYBOOK = os.path.join(ROOT, '.venv', 'bin', 'ansible-playbook')
 
@@ -29,18 +28,8 @@ def psql(sql):
 
 
 def drill(*args):
-    """Run the drill; (return code, output, the report it wrote or None)."""
-    result = run([PLAYBOOK, 'playbooks/drill_db.yml'] + list(args), timeout=900)
-    out = result.stdout + result.stderr
-    found = re.findall(r'report: (\S+/drill_db-\d{8}T\d{6}Z\.json)', out)
-    if not found:
-        return result.returncode, out, None, None
-    with open(found[-1], encoding='utf-8') as handle:
-        return result.returncode, out, json.load(handle), found[-1]
-
-
-def changed_counts(out):
-    return [int(n) for n in re.findall(r'changed=(\d+)', out.split('PLAY RECAP')[-1])]
+    """Run the drill; (return code, output, the report it wrote or None, its path)."""
+    return run_playbook('drill_db', *args, timeout=900)
 
 
 def scratch_of(report):

@@ -16,7 +16,7 @@ import urllib.parse
 import pytest
 import yaml
 
-from conftest import ROOT, answers, run
+from conftest import ROOT, answers, changed_counts, run_playbook
 
 PLAYBOOK = os.path.join(ROOT, '.venv', 'bin', 'ansible-playbook')
 HEALTH = 'https://172.30.80.10/health'
@@ -35,16 +35,9 @@ def deployed(deployed_lab):
 
 def audit(*args):
     """Run the playbook; (return code, output, the report it wrote)."""
-    result = run([PLAYBOOK, 'playbooks/security_audit.yml'] + list(args), timeout=600)
-    out = result.stdout + result.stderr
-    found = re.findall(r'report: (\S+/security_audit-\d{8}T\d{6}Z\.json)', out)
-    assert found, 'no report in the output:\n' + out[-3000:]
-    with open(found[-1], encoding='utf-8') as handle:
-        return result.returncode, out, json.load(handle)
-
-
-def changed_counts(out):
-    return [int(n) for n in re.findall(r'changed=(\d+)', out.split('PLAY RECAP')[-1])]
+    rc, out, report, _unused = run_playbook('security_audit', *args, timeout=600)
+    assert report is not None, 'no report in the output:\n' + out[-3000:]
+    return rc, out, report
 
 
 def check(report, name):
