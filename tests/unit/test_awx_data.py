@@ -138,8 +138,9 @@ def test_every_foreign_key_resolves():
                 assert all(n in notifications for n in value)
 
 
-def test_full_drill_runs_on_the_drill_inventory_only():
-    drill = next(t for t in TEMPLATES if t['name'] == 'Full drill')
+@pytest.mark.parametrize('name', ['App drill', 'Full drill'])
+def test_drills_that_rebuild_run_on_the_drill_inventory_only(name):
+    drill = next(t for t in TEMPLATES if t['name'] == name)
     assert drill['inventory']['name'] == 'Aura Flow drill' and not drill['ask_inventory_on_launch']
     inventory = next(i for i in AWX['inventory'] if i['natural_key'] == drill['inventory'])
     assert yaml.safe_load(inventory['variables']) == {'aura_drill_target': True}
