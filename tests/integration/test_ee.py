@@ -70,7 +70,10 @@ def deploy(release):
 
 def test_image_has_core_2_19_the_collections_and_the_tools(image):
     script = ('ansible --version | head -1; ansible-galaxy collection list 2>/dev/null; ansible-runner --version; '
-              'python3 -c "import docker, psycopg2, requests; print(\'python ok\')"; command -v pg_dump ssh')
+              'python3 -c "import docker, psycopg2, requests; print(\'python ok\')"; command -v pg_dump ssh; '
+              'python3 -c "from playwright.sync_api import sync_playwright as s; p = s().start(); '
+              'b = p.chromium.launch(executable_path=\'/usr/bin/chromium\', args=[\'--no-sandbox\']); '
+              'print(\'chromium\', b.version); b.close(); p.stop()"')
     result = run(['docker', 'run', '--rm', '-e', 'HOME=/tmp', image, 'bash', '-c', script], timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     with open(os.path.join(ROOT, 'galaxy.yml'), encoding='utf-8') as handle:
@@ -81,6 +84,7 @@ def test_image_has_core_2_19_the_collections_and_the_tools(image):
     for name in ('community.docker', 'community.postgresql', 'community.crypto'):
         assert name in out
     assert 'python ok' in out and '/usr/bin/pg_dump' in out and '/usr/bin/ssh' in out
+    assert 'chromium ' in out  # browser_check (the drills) drives it through playwright
 
 
 def test_slo_in_the_ee_reports_through_set_stats(deployed_lab, image):
