@@ -10,7 +10,7 @@ INVENTORY ?= inventories/lab
 RELEASE ?= 1.1.0
 SCENARIOS ?= $(notdir $(patsubst %/molecule.yml,%,$(wildcard molecule/*/molecule.yml)))
 
-.PHONY: help setup demo lab-up lab-down artifacts test lint sanity unit app integration molecule bench clean
+.PHONY: help setup demo lab-up lab-down artifacts test lint sanity unit app integration molecule ee bench clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -55,6 +55,9 @@ integration: setup artifacts ## Tests against real services and the lab (deploys
 molecule: setup artifacts ## Every molecule scenario under molecule/ on the lab image
 	@scripts/lab image >/dev/null
 	@set -e; for s in $(SCENARIOS); do echo "== molecule test -s $$s"; molecule test -s $$s; done
+
+ee: setup ## Build the AWX execution environment (scripts/ee build; tests/integration/test_ee.py runs playbooks in it)
+	scripts/ee build
 
 bench: setup ## Performance comparisons under bench/ (not part of test)
 	@set -e; found=0; for b in bench/*; do [ -f "$$b" ] && [ -x "$$b" ] || continue; \

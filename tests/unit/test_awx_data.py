@@ -1,0 +1,185 @@
+"""Consistency of the AWX controller objects (awx/auraflow.yml) with the playbooks they run.
+
+Every job template's playbook exists and checks its input against its entry in
+playbooks/vars/argument_specs.yml; every survey variable is an option of that entry, with an answer
+the option accepts; every foreign key (project, inventory, credential, execution environment,
+notification, schedule template, workflow node) names an object defined in the file. Fast: no AWX,
+no lab."""
+
+import os
+import re
+
+import pytest
+import yaml
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def load(*path):
+    with open(os.path.join(ROOT, *path), encoding='utf-8') as handle:
+        return yaml.safe_load(handle)
+
+
+AWX = load('awx', 'auraflow.yml')
+SPECS = load('playbooks', 'vars', 'argument_specs.yml')['argument_specs']
+# Written in another branch at the same time (issue 12's notes); checked here as soon as they exist.
+PENDING = {'playbooks/drill_app.yml', 'playbooks/drill_full.yml'}
+# The AWX-managed credential types the credentials use (not exported, they exist in every AWX).
+MANAGED_TYPES = [{'name': 'Machine', 'kind': 'ssh', 'type': 'credential_type'},
+                 {'name': 'Vault', 'kind': 'vault', 'type': 'credential_type'}]
+
+TEMPLATES = AWX['job_templates']
+WORKFLOWS = AWX['workflow_job_templates']
+SURVEYED = TEMPLATES + WORKFLOWS
+
+
+def keys(resource):
+    return [obj['natural_key'] for obj in AWX.get(resource, [])]
+
+
+def spec_of(playbook):
+    return SPECS[os.path.basename(playbook)[:-len('.yml')]]['options']
+
+
+def playbook_text(playbook):
+    path = os.path.join(ROOT, playbook)
+    if not os.path.exists(path):
+        if playbook in PENDING:
+            pytest.skip('%s is not on this branch yet' % playbook)
+        pytest.fail('%s does not exist' % playbook)
+    with open(path, encoding='utf-8') as handle:
+        return handle.read()
+
+
+def survey(template):
+    return template['related']['survey_spec']['spec'] if template.get('survey_enabled') else []
+
+
+def test_the_templates_the_issue_names_are_there():
+    names = {t['name'] for t in TEMPLATES}
+    assert names == {'Deploy', 'Rollback', 'Backup', 'Restore', 'DB drill', 'App drill', 'Full drill',
+                     'SLO check', 'Security audit'}
+
+
+@pytest.mark.parametrize('template', TEMPLATES, ids=lambda t: t['name'])
+def test_playbook_exists_and_validates_its_input(template):
+    text = playbook_text(template['playbook'])
+    name = os.path.basename(template['playbook'])[:-len('.yml')]
+    assert name in SPECS, 'playbooks/vars/argument_specs.yml has no entry %s' % name
+    assert 'ansible.builtin.validate_argument_spec' in text and '.argument_specs.%s.options' % name in text, \
+        '%s does not check its input against argument_specs.%s' % (template['playbook'], name)
+
+
+@pytest.mark.parametrize('template', TEMPLATES, ids=lambda t: t['name'])
+def test_every_survey_variable_is_a_documented_option(template):
+    options = spec_of(template['playbook'])
+    for question in survey(template):
+        var = question['variable']
+        assert var in options, '%s asks for %s, which %s does not document' % (template['name'], var, template['playbook'])
+        option = options[var]
+        answers = question.get('choices') or [question.get('default')]
+        if question['type'] == 'integer':
+            assert option['type'] == 'int', '%s: %s is an integer question for a %s option' % (template['name'], var, option['type'])
+        for answer in answers:
+            if option['type'] == 'bool':
+                assert str(answer).lower() in ('true', 'false'), '%s: %r is no boolean for %s' % (template['name'], answer, var)
+            if option.get('choices') and answer not in ('', None):
+                assert answer in option['choices'], '%s: %s may be %r, not in %s' % (template['name'], var, answer, option['choices'])
+        if question['type'] == 'multiplechoice':
+            assert question['default'] in question['choices']
+        if option.get('required'):
+            assert question['required'], '%s: %s is required by the playbook' % (template['name'], var)
+
+
+def test_workflow_survey_feeds_the_deploy_template():
+    deploy_vars = {q['variable'] for t in TEMPLATES if t['name'] == 'Deploy' for q in survey(t)}
+    for workflow in WORKFLOWS:
+        for question in survey(workflow):
+            assert question['variable'] in deploy_vars
+
+
+def test_spec_defaults_match_the_playbooks_own():
+    """A default in argument_specs.yml is the one the playbook's first play sets, when it sets one."""
+    for name, entry in SPECS.items():
+        path = os.path.join(ROOT, 'playbooks', name + '.yml')
+        if not os.path.exists(path):
+            continue
+        play_vars = load(path)[0].get('vars') or {}
+        for var, option in entry['options'].items():
+            if var in play_vars and 'default' in option:
+                assert str(play_vars[var]) == str(option['default']), \
+                    '%s: %s defaults to %r in the playbook, %r in the spec' % (name, var, play_vars[var], option['default'])
+
+
+def test_every_foreign_key_resolves():
+    orgs, projects, inventories = keys('organizations'), keys('projects'), keys('inventory')
+    credentials, ees, notifications = keys('credentials'), keys('execution_environments'), keys('notification_templates')
+    for cred in AWX['credentials']:
+        assert cred['organization'] in orgs and cred['credential_type'] in MANAGED_TYPES
+    for project in AWX['projects']:
+        assert project['default_environment'] in ees
+        assert not os.path.isabs(project.get('local_path', ''))
+    for source in AWX['inventory_sources']:
+        assert source['inventory'] in inventories and source['source_project'] in projects
+        src = source['source_path']
+        assert os.path.exists(os.path.join(ROOT, src)) or src == 'inventories/production/hosts.yml', src
+    for template in SURVEYED:
+        assert template['organization'] in orgs
+        assert template['natural_key']['name'] == template['name']
+        for key in ('project', 'inventory'):
+            if key in template:
+                assert template[key] in (projects if key == 'project' else inventories), (template['name'], key)
+        if 'execution_environment' in template:
+            assert template['execution_environment'] in ees
+        for cred in template.get('related', {}).get('credentials', []):
+            assert cred in credentials
+        for rel, value in template.get('related', {}).items():
+            if rel.startswith('notification_templates_'):
+                assert all(n in notifications for n in value)
+
+
+@pytest.mark.parametrize('name', ['App drill', 'Full drill'])
+def test_drills_that_rebuild_run_on_the_drill_inventory_only(name):
+    drill = next(t for t in TEMPLATES if t['name'] == name)
+    assert drill['inventory']['name'] == 'Aura Flow drill' and not drill['ask_inventory_on_launch']
+    inventory = next(i for i in AWX['inventory'] if i['natural_key'] == drill['inventory'])
+    assert yaml.safe_load(inventory['variables']) == {'aura_drill_target': True}
+
+
+def test_every_schedule_runs_an_existing_template_per_the_runbook():
+    template_keys = [t['natural_key'] for t in SURVEYED]
+    schedules = {}
+    for template in SURVEYED:
+        for schedule in template.get('related', {}).get('schedules', []):
+            assert schedule['unified_job_template'] in template_keys
+            assert schedule['unified_job_template'] == template['natural_key']
+            assert schedule['natural_key']['unified_job_template'] == template['natural_key']
+            assert re.match(r'^DTSTART;TZID=UTC:\d{8}T\d{6} RRULE:FREQ=[A-Z]+(;[A-Z]+=[0-9A-Z,-]+)*$', schedule['rrule'])
+            schedules[schedule['name']] = (template['name'], schedule['rrule'].split('RRULE:')[1])
+    assert schedules['Hourly backup verify'] == ('Backup', 'FREQ=HOURLY;INTERVAL=1')
+    assert schedules['Monthly DB drill'][0] == 'DB drill' and 'FREQ=MONTHLY' in schedules['Monthly DB drill'][1]
+    assert schedules['Quarterly app drill'] == ('App drill', 'FREQ=MONTHLY;INTERVAL=3;BYMONTHDAY=15')
+    assert schedules['Yearly full drill'] == ('Full drill', 'FREQ=YEARLY;INTERVAL=1')
+
+
+def test_workflow_deploy_then_on_failure_rollback():
+    template_keys = {t['natural_key']['name']: t['natural_key'] for t in TEMPLATES}
+    (workflow,) = WORKFLOWS
+    nodes = {n['identifier']: n for n in workflow['related']['workflow_nodes']}
+    for node in nodes.values():
+        assert node['natural_key'] == {'workflow_job_template': workflow['natural_key'], 'identifier': node['identifier'],
+                                       'type': 'workflow_job_template_node'}
+        if 'unified_job_template' in node:
+            assert node['unified_job_template'] in template_keys.values()
+        for edge in ('success_nodes', 'failure_nodes', 'always_nodes'):
+            for target in node['related'][edge]:
+                assert target['identifier'] in nodes and target['workflow_job_template'] == workflow['natural_key']
+
+    def then(identifier, edge):
+        return [t['identifier'] for t in nodes[identifier]['related'][edge]]
+
+    assert nodes['deploy']['unified_job_template'] == template_keys['Deploy']
+    assert then('deploy', 'success_nodes') == [] and then('deploy', 'failure_nodes') == ['approve_rollback']
+    assert then('approve_rollback', 'success_nodes') == ['rollback']
+    assert nodes['rollback']['unified_job_template'] == template_keys['Rollback']
+    assert workflow['related']['notification_templates_error'] and workflow['related']['notification_templates_success']
