@@ -193,18 +193,18 @@ def test_block_ip_denies_the_address_until_unblocked(deployed):
 
 def test_limit_api_answers_429_above_the_rate_and_expires(deployed):
     me = HEALTH.replace('/health', '/api/me')
-    assert set(status(me) for _ in range(30)) == {'401'}
+    assert set(status(me) for _unused in range(30)) == {'401'}
     try:
         rc, out, report = respond('-e', 'respond_action=limit_api', '-e', 'respond_expires=12s', '-e', 'confirm=yes')
         assert rc == 0 and 'expires in 12 s' in report['checks'][0]['detail'], out[-3000:]
-        answers_seen = [status(me) for _ in range(30)]
+        answers_seen = [status(me) for _unused in range(30)]
         assert '429' in answers_seen and answers_seen[0] == '401', answers_seen
         assert status(HEALTH) == '200'
         deadline = time.time() + 30
         while time.time() < deadline and sh('aura-web1', 'ls %s' % INCIDENT):
             time.sleep(1)
         assert sh('aura-web1', 'ls %s' % INCIDENT) == '', 'the limit did not expire'
-        assert set(status(me) for _ in range(30)) == {'401'}
+        assert set(status(me) for _unused in range(30)) == {'401'}
     finally:
         respond('-e', 'respond_action=unlimit_api', '-e', 'confirm=yes')
     assert sh('aura-web1', 'ls %s' % INCIDENT) == ''
