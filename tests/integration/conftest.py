@@ -1,5 +1,6 @@
 """Fixtures shared by the integration tests: the repository paths and the running lab."""
 
+import contextlib
 import json
 import os
 import re
@@ -44,6 +45,19 @@ def run_playbook(name, *args, timeout=1800):
 def changed_counts(out):
     """The changed= counts of the last PLAY RECAP in out."""
     return [int(n) for n in re.findall(r'changed=(\d+)', out.split('PLAY RECAP')[-1])]
+
+
+@contextlib.contextmanager
+def damaged_backup(path):
+    """A cut-off copy (4000 bytes) of the newest dump on aura-db1 at path, removed afterwards."""
+    made = run(['docker', 'exec', 'aura-db1', 'sh', '-c',
+                'f=$(ls /var/backups/postgresql/aura_flow-*.dump | tail -n 1) && head -c 4000 "$f" > %s && chmod 644 %s'
+                % (path, path)], timeout=60)
+    assert made.returncode == 0, made.stderr
+    try:
+        yield path
+    finally:
+        run(['docker', 'exec', 'aura-db1', 'rm', '-f', path], timeout=60)
 
 
 def answers(url):

@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from conftest import ROOT, changed_counts, run, run_playbook
+from conftest import ROOT, changed_counts, damaged_backup, run, run_playbook
 
 PLAYBOOK = os.path.join(ROOT, '.venv', 'bin', 'ansible-playbook')
 
@@ -117,15 +117,8 @@ def test_missing_backup_fails_clearly_before_anything(database):
 
 
 def test_damaged_backup_fails_verification(database):
-    cut = '/tmp/drill_db_test_cut.dump'
-    made = run(['docker', 'exec', 'aura-db1', 'sh', '-c',
-                'f=$(ls /var/backups/postgresql/aura_flow-*.dump | tail -n 1) && head -c 4000 "$f" > %s && chmod 644 %s' % (cut, cut)],
-               timeout=60)
-    assert made.returncode == 0, made.stderr
-    try:
+    with damaged_backup('/tmp/drill_db_test_cut.dump') as cut:
         rc, out, report, _unused1 = drill('-e', 'backup=' + cut)
-    finally:
-        run(['docker', 'exec', 'aura-db1', 'rm', '-f', cut], timeout=60)
     assert rc != 0 and report['passed'] is False, out[-3000:]
     failed = [c['name'] for c in report['checks'] if not c['ok']]
     assert 'toc' in failed and 'rto' in failed, failed

@@ -19,7 +19,7 @@ import uuid
 
 import pytest
 
-from conftest import answers, changed_counts, run, run_playbook
+from conftest import answers, changed_counts, damaged_backup, run, run_playbook
 
 URL = 'https://172.30.80.10'
 USER = ('demo@aura-flow.local', 'aura-demo-2024')
@@ -83,15 +83,8 @@ def test_missing_backup_stops_before_anything_is_destroyed(stack):
 
 
 def test_damaged_backup_stops_before_the_destructive_step(stack):
-    cut = '/tmp/drill_full_test_cut.dump'
-    made = run(['docker', 'exec', 'aura-db1', 'sh', '-c',
-                'f=$(ls /var/backups/postgresql/aura_flow-*.dump | tail -n 1) && head -c 4000 "$f" > %s && chmod 644 %s' % (cut, cut)],
-               timeout=60)
-    assert made.returncode == 0, made.stderr
-    try:
+    with damaged_backup('/tmp/drill_full_test_cut.dump') as cut:
         rc, out, _unused1, _unused2 = run_playbook('drill_full', '-e', 'backup=' + cut)
-    finally:
-        run(['docker', 'exec', 'aura-db1', 'rm', '-f', cut], timeout=60)
     assert rc != 0
     assert 'drill_full STOPPED before the destructive step: the backup %s failed verification' % cut in out
     assert 'Nothing was destroyed' in out
