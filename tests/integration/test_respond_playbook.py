@@ -42,7 +42,7 @@ def test_refused_without_confirm_and_unknown_actions(deployed):
     rc, out, report = respond('-e', 'respond_action=restart_backend')
     assert rc != 0 and report is None and 'refused - nothing was changed. Add -e confirm=yes' in out
     rc, out, report = respond('-e', 'respond_action=format_disk', '-e', 'confirm=yes')
-    assert rc != 0 and 'must be one of restart_backend, terminate_query, clear_port, ai_degrade, disable_user' in out
+    assert rc != 0 and 'must be one of restart_backend, restart_web, restart_cache, restart_db, terminate_query, clear_port, ai_degrade, disable_user' in out
     rc, out, report = respond('-e', 'respond_action=terminate_query', '-e', 'confirm=yes')
     assert rc != 0 and 'terminate_query needs -e respond_pid=<number>' in out
     assert unit('aura-app1', 'ExecMainStartTimestamp') == before
@@ -208,3 +208,28 @@ def test_limit_api_answers_429_above_the_rate_and_expires(deployed):
     finally:
         respond('-e', 'respond_action=unlimit_api', '-e', 'confirm=yes')
     assert sh('aura-web1', 'ls %s' % INCIDENT) == ''
+
+
+TIERS = (('restart_web', 'aura-web1', 'nginx'), ('restart_cache', 'aura-cache1', 'redis-server'),
+         ('restart_db', 'aura-db1', 'postgresql@15-main'))
+
+
+def started(host, service):
+    return sh(host, 'systemctl show %s -P ExecMainStartTimestampMonotonic' % service)
+
+
+def test_restart_a_tier_is_gated_and_the_stack_answers_again(deployed):
+    before = {action: started(host, service) for action, host, service in TIERS}
+    rc, out, report = respond('--check', '-e', 'respond_action=restart_db')
+    assert rc == 0 and report['checks'][0]['detail'] == 'would restart postgresql@15-main, then gate it', out[-3000:]
+    assert started('aura-db1', 'postgresql@15-main') == before['restart_db']
+    for action, host, service in TIERS:
+        rc, out, report = respond('-e', 'respond_action=' + action, '-e', 'confirm=yes')
+        assert rc == 0 and report['passed'], out[-3000:]
+        assert [c['name'] for c in report['checks']] == ['restart %s@%s' % (service, host)]
+        assert report['checks'][0]['detail'] == 'restarted, answered again'
+        assert started(host, service) != before[action]
+    deadline = time.time() + 30
+    while time.time() < deadline and status(HEALTH) != '200':
+        time.sleep(1)
+    assert status(HEALTH) == '200'
