@@ -12,15 +12,12 @@ lab, each undone in a ``finally``, and one run per set must name each of them wi
 """
 
 import json
-import os
-import re
 import time
 
 import pytest
 
-from conftest import ROOT, answers, run
+from conftest import answers, changed_counts, run, run_playbook
 
-PLAYBOOK = os.path.join(ROOT, '.venv', 'bin', 'ansible-playbook')
 HEALTH = 'https://172.30.80.10/health'
 ENV = '/opt/aura-flow/shared/.env'
 LOG = '/opt/aura-flow/shared/logs/combined.log'
@@ -58,16 +55,9 @@ def since_now():
 
 def diagnose(*args):
     """Run the playbook; (return code, output, the report it wrote)."""
-    result = run([PLAYBOOK, 'playbooks/diagnose.yml', '-e', 'diagnose_jwt_live=false'] + list(args), timeout=600)
-    out = result.stdout + result.stderr
-    found = re.findall(r'report: (\S+/diagnose-\d{8}T\d{6}Z\.json)', out)
-    assert found, 'no report in the output:\n' + out[-3000:]
-    with open(found[-1], encoding='utf-8') as handle:
-        return result.returncode, out, json.load(handle)
-
-
-def changed_counts(out):
-    return [int(n) for n in re.findall(r'changed=(\d+)', out.split('PLAY RECAP')[-1])]
+    rc, out, report, _unused = run_playbook('diagnose', '-e', 'diagnose_jwt_live=false', *args, timeout=600)
+    assert report is not None, 'no report in the output:\n' + out[-3000:]
+    return rc, out, report
 
 
 def check(report, name):

@@ -2,29 +2,21 @@
 fault diagnose.yml names (the fault is injected here, undone in a ``finally`` when the action did not)."""
 
 import json
-import os
-import re
 import time
 
 import pytest
 
-from conftest import ROOT, answers, run
+from conftest import answers, changed_counts, run, run_playbook
 from test_diagnose_playbook import HEALTH, check, diagnose, since_now, sh, sql, wait_healthy
 
-PLAYBOOK = os.path.join(ROOT, '.venv', 'bin', 'ansible-playbook')
 
 pytestmark = pytest.mark.lab
 
 
 def respond(*args):
     """Run the playbook; (return code, output, the report it wrote or None)."""
-    result = run([PLAYBOOK, 'playbooks/respond.yml'] + list(args), timeout=900)
-    out = result.stdout + result.stderr
-    found = re.findall(r'report: (\S+/respond-\d{8}T\d{6}Z\.json)', out)
-    if not found:
-        return result.returncode, out, None
-    with open(found[-1], encoding='utf-8') as handle:
-        return result.returncode, out, json.load(handle)
+    rc, out, report, _unused = run_playbook('respond', *args, timeout=900)
+    return rc, out, report
 
 
 def unit(host, prop):
@@ -57,7 +49,7 @@ def test_check_mode_prints_the_plan_and_changes_nothing(deployed):
     assert [c['detail'] for c in report['checks']] == ['would restart behind a drain, gated on /health'] * 2
     assert report['targets']['check_mode'] is True
     assert [unit(h, 'ExecMainStartTimestamp') for h in ('aura-app1', 'aura-app2')] == before
-    assert set(int(n) for n in re.findall(r'changed=(\d+)', out.split('PLAY RECAP')[-1])) == {0}
+    assert set(changed_counts(out)) == {0}
 
 
 def test_restart_backend_is_rolling_and_gated(deployed):
