@@ -10,7 +10,17 @@ INVENTORY ?= inventories/lab
 RELEASE ?= 1.1.0
 SCENARIOS ?= $(notdir $(patsubst %/molecule.yml,%,$(wildcard molecule/*/molecule.yml)))
 
-.PHONY: help setup demo lab-up lab-down artifacts test lint sanity unit app integration molecule ee bench clean
+# Stage times: every stage of check/test appends to STAGE_LOG; `make test` prints the table at the end.
+# STAGE_FRESH=0 keeps stages recorded before (.ci/run records setup first).
+STAGE_LOG ?= $(CURDIR)/dist/stage-times.tsv
+STAGE_FRESH ?= 1
+export STAGE_LOG
+STAGE := $(CURDIR)/scripts/stage
+# Local integration tests run two at a time; the timing-sensitive ones share one worker (xdist_group).
+LOCAL_WORKERS ?= 2
+
+.PHONY: help setup demo lab-up lab-down lab-fresh artifacts app-deps check test lint sanity unit app \
+	integration integration-local integration-lab molecule ee bench clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -34,32 +44,49 @@ artifacts: ## Build the reference app's release artifacts (tests/app/dist)
 	tests/app/build.sh all
 	cd tests/app/dist && sha256sum -c --quiet *.sha256
 
-test: lint sanity unit app integration molecule ## Everything CI runs: lint, sanity, unit, app, integration, molecule
+app-deps: ## The reference app's node_modules (npm ci from its lockfile, only when missing or stale)
+	@scripts/app-deps
+
+check: ## Fast tier, no Docker: lint, sanity, unit, app, local integration (day-to-day work)
+	@[ "$(STAGE_FRESH)" = 0 ] || rm -f $(STAGE_LOG)
+	@$(MAKE) --no-print-directory lint sanity unit app integration-local; rc=$$?; $(STAGE) --table $(STAGE_LOG); exit $$rc
+
+test: ## Everything CI runs: the fast tier, then a fresh lab, the lab integration tests and molecule
+	@[ "$(STAGE_FRESH)" = 0 ] || rm -f $(STAGE_LOG)
+	@$(MAKE) --no-print-directory lint sanity unit app integration-local lab-fresh integration-lab molecule; rc=$$?; $(STAGE) --table $(STAGE_LOG); exit $$rc
 
 lint: setup ## yamllint + ansible-lint (production profile, offline)
-	yamllint --strict .
-	ansible-lint
+	@$(STAGE) lint bash -c 'yamllint --strict . && ansible-lint'
 
 sanity: setup ## ansible-test sanity on the controller Python
-	scripts/sanity
+	@$(STAGE) sanity scripts/sanity
 
 unit: setup ## Unit tests of the pure logic (module_utils, filters)
-	scripts/pytest tests/unit
+	@$(STAGE) unit scripts/pytest tests/unit
 
-app: ## The reference app's tests against a throwaway PostgreSQL and Redis
-	tests/app/run-tests.sh
+app: app-deps ## The reference app's tests against a throwaway PostgreSQL and Redis
+	@$(STAGE) app tests/app/run-tests.sh
 
-integration: setup artifacts ## Tests against real services and the lab (deploys the reference app's artifacts)
-	scripts/pytest --durations=25 tests/integration
+integration: integration-local integration-lab ## Both integration tiers
+
+integration-local: setup artifacts app-deps ## Integration tests that need only local services (no Docker), two at a time
+	@$(STAGE) "local integration" scripts/pytest -m 'not lab' -n $(LOCAL_WORKERS) --dist loadgroup --durations=15 tests/integration
+
+lab-fresh: setup ## Recreate the lab from its cached image (the lab tier starts from nothing deployed)
+	@$(STAGE) lab bash -c 'scripts/lab down && scripts/lab up'
+
+integration-lab: setup artifacts ## Lab integration tests, in conftest.LAB_ORDER (needs a fresh lab: make lab-fresh)
+	@$(STAGE) "lab integration" scripts/pytest -m lab --durations=30 tests/integration
 
 molecule: setup artifacts ## Every molecule scenario under molecule/ on the lab image
 	@scripts/lab image >/dev/null
-	@set -e; for s in $(SCENARIOS); do echo "== molecule test -s $$s"; molecule test -s $$s; done
+	@$(STAGE) molecule bash -c 'set -e; for s in $(SCENARIOS); do echo "== molecule test -s $$s"; \
+	  start=$$(date +%s); molecule test -s $$s; echo "== molecule $$s: $$(( $$(date +%s) - start ))s"; done'
 
 ee: setup ## Build the AWX execution environment (scripts/ee build; tests/integration/test_ee.py runs playbooks in it)
 	scripts/ee build
 
-bench: setup ## Performance comparisons under bench/ (not part of test)
+bench: setup artifacts app-deps ## Performance comparisons under bench/ (not part of test)
 	@set -e; found=0; for b in bench/*; do [ -f "$$b" ] && [ -x "$$b" ] || continue; \
 	found=1; echo "== $$b"; "$$b"; done; [ $$found = 1 ] || echo "bench: no benchmarks yet"
 

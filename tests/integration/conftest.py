@@ -1,4 +1,12 @@
-"""Fixtures shared by the integration tests: the repository paths and the running lab."""
+"""Fixtures shared by the integration tests: the repository paths, the running lab and the rules
+that keep the two tiers honest.
+
+Tiers: tests marked ``lab`` need the Docker lab (scripts/lab) and run one at a time, modules in the
+order of LAB_ORDER (fresh-lab tests first, destructive drills last); every other test needs only
+local services and may run two at a time (pytest-xdist). A test that uses a lab fixture without the
+``lab`` mark, or a lab module missing from LAB_ORDER, is a collection error. Under CI (``CI`` set) a
+skipped test fails the run with its reason: a missing prerequisite is never silent there.
+"""
 
 import contextlib
 import json
@@ -13,6 +21,61 @@ import pytest
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 VENV_BIN = os.path.join(ROOT, '.venv', 'bin')
 LAB_HOSTS = ('aura-web1', 'aura-app1', 'aura-app2', 'aura-db1', 'aura-cache1')
+LAB_FIXTURES = {'lab', 'deployed_lab'}
+# Lab modules in the order they run: each starts from the state the one before leaves (checked by
+# lab_state_check). 'fresh' modules need a lab where nothing is deployed yet; the rest need the stack
+# deployed and healthy. Drills that destroy and rebuild come last.
+LAB_ORDER = (
+    ('test_lab.py', 'fresh'),
+    ('test_deploy_rollback.py', 'fresh'),
+    ('test_backup_playbook.py', 'deployed'),
+    ('test_restore_playbook.py', 'deployed'),
+    ('test_slo_playbook.py', 'deployed'),
+    ('test_security_audit_playbook.py', 'deployed'),
+    ('test_diagnose_playbook.py', 'deployed'),
+    ('test_respond_playbook.py', 'deployed'),
+    ('test_ee.py', 'deployed'),
+    ('test_drill_db_playbook.py', 'deployed'),
+    ('test_drill_playbooks.py', 'deployed'),
+)
+IN_CI = bool(os.environ.get('CI'))
+
+
+def require(missing):
+    """Stop a test whose prerequisite is missing: ``missing`` is None (all there) or what is missing.
+    Fails under CI (CI set), skips with the reason elsewhere (-ra prints it)."""
+    if missing:
+        if IN_CI:
+            pytest.fail('missing prerequisite (CI does not skip): %s' % missing, pytrace=False)
+        pytest.skip('missing prerequisite: %s' % missing)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Refuse lab fixtures without the lab mark and unknown lab modules; order lab modules."""
+    order = {name: i for i, (name, dummy) in enumerate(LAB_ORDER)}
+    problems = []
+    for item in items:
+        module = os.path.basename(str(item.fspath))
+        is_lab = item.get_closest_marker('lab') is not None
+        if LAB_FIXTURES & set(getattr(item, 'fixturenames', ())) and not is_lab:
+            problems.append('%s uses a lab fixture without @pytest.mark.lab' % item.nodeid)
+        if is_lab and module not in order:
+            problems.append('%s is a lab test in a module missing from conftest.LAB_ORDER' % item.nodeid)
+    if problems:
+        raise pytest.UsageError('\n'.join(problems))
+    # stable sort: local tests first in their order, then lab modules in LAB_ORDER
+    items.sort(key=lambda it: order.get(os.path.basename(str(it.fspath)), -1) if it.get_closest_marker('lab') else -1)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Under CI a skip is a failure that names the missing prerequisite (xfail stays xfail)."""
+    outcome = yield
+    report = outcome.get_result()
+    if IN_CI and report.skipped and not hasattr(report, 'wasxfail'):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = 'failed'
+        report.longrepr = 'skipped under CI, which does not skip: %s' % reason
 
 
 def run(cmd, **kwargs):
@@ -43,8 +106,12 @@ def run_playbook(name, *args, timeout=1800):
 
 
 def changed_counts(out):
-    """The changed= counts of the last PLAY RECAP in out."""
-    return [int(n) for n in re.findall(r'changed=(\d+)', out.split('PLAY RECAP')[-1])]
+    """The changed= counts of the last PLAY RECAP in out, one per host; an output without a PLAY RECAP
+    (the run never reached a host) fails, so "nothing changed" cannot pass vacuously."""
+    assert 'PLAY RECAP' in out, 'no PLAY RECAP in the output:\n' + out[-2000:]
+    counts = [int(n) for n in re.findall(r'changed=(\d+)', out.split('PLAY RECAP')[-1])]
+    assert counts, 'the PLAY RECAP lists no host:\n' + out[-2000:]
+    return counts
 
 
 @contextlib.contextmanager
@@ -69,11 +136,83 @@ def answers(url):
         return False
 
 
+def lab_ledger(host):
+    """The release ledger (releases.json) of an app host, or None when nothing was deployed there."""
+    result = run(['docker', 'exec', host, 'cat', '/opt/aura-flow/releases.json'], timeout=60)
+    if result.returncode != 0:
+        if 'No such file' in result.stderr:
+            return None
+        raise AssertionError('cannot read the ledger on %s: %s' % (host, result.stderr.strip()))
+    return json.loads(result.stdout)
+
+
+def applied_migrations():
+    """The versions in the application's schema_migrations table on aura-db1, in order."""
+    result = run(['docker', 'exec', 'aura-db1', 'runuser', '-u', 'postgres', '--', 'psql', '-d', 'aura_flow', '-Atc',
+                  'SELECT version FROM schema_migrations ORDER BY version'], timeout=60)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
+
+
+def stack_problems():
+    """What is wrong with the deployed lab stack (empty when healthy): nginx's /health, each backend's
+    /health, PostgreSQL's pg_isready, and a Redis answer on the cache host."""
+    problems = []
+    if not answers('https://172.30.80.10/health'):
+        problems.append('nginx on aura-web1 does not answer /health')
+    for host in ('aura-app1', 'aura-app2'):
+        result = run(['docker', 'exec', host, 'curl', '-fsS', '-m', '5', 'http://127.0.0.1:3001/health'], timeout=30)
+        if result.returncode != 0:
+            problems.append('the backend on %s does not answer /health (%s)' % (host, result.stderr.strip()))
+    result = run(['docker', 'exec', 'aura-db1', 'pg_isready', '-q'], timeout=30)
+    if result.returncode != 0:
+        problems.append('PostgreSQL on aura-db1 is not ready (pg_isready rc %d)' % result.returncode)
+    result = run(['docker', 'exec', 'aura-cache1', 'systemctl', 'is-active', 'redis-server'], timeout=30)
+    if result.stdout.strip() != 'active':
+        problems.append('Redis on aura-cache1 is %s' % (result.stdout.strip() or result.stderr.strip()))
+    return problems
+
+
+_LAB_TRAIL = []  # lab modules run so far in this session, to name the one that left the lab broken
+
+
+@pytest.fixture(scope='module', autouse=True)
+def lab_state_check(request):
+    """Every lab module starts from a known, checked state (LAB_ORDER): 'fresh' = hosts up and nothing
+    deployed; 'deployed' = the whole stack healthy. A failure names the module that ran before."""
+    module = request.node
+    if module.get_closest_marker('lab') is None:
+        yield
+        return
+    name = os.path.basename(str(module.fspath))
+    want = dict(LAB_ORDER)[name]
+    before = _LAB_TRAIL[-1] if _LAB_TRAIL else 'nothing (first lab module of this run)'
+    request.getfixturevalue('lab')
+    if want == 'fresh':
+        deployed = [h for h in ('aura-app1', 'aura-app2') if lab_ledger(h) is not None]
+        assert not deployed, ('%s needs a fresh lab (nothing deployed) but %s hold releases; ran before: %s. '
+                              'Run the lab tier on a fresh lab: scripts/lab down && scripts/lab up' % (name, deployed, before))
+    else:
+        request.getfixturevalue('deployed_lab')
+        problems = stack_problems()
+        assert not problems, '%s starts on a broken lab, left so by %s: %s' % (name, before, '; '.join(problems))
+    _LAB_TRAIL.append(name)
+    yield
+
+
 @pytest.fixture(scope='session')
 def deployed_lab(lab):
-    """The lab with Aura Flow deployed: runs playbooks/deploy.yml (1.1.0) when nginx does not answer."""
-    if not answers('https://172.30.80.10/health'):
-        result = run([os.path.join(VENV_BIN, 'ansible-playbook'), 'playbooks/deploy.yml', '-e', 'aura_release=1.1.0'],
-                     timeout=1800)
+    """The lab serving 1.1.0 on both backends, by their release ledgers (not by whether nginx happens to
+    answer). When 1.1.0 is recorded on both but another release is active, the switch back is
+    ``rollback.yml -e rollback_to=1.1.0`` (what an operator runs); when it is not there, deploy.yml."""
+    ledgers = [lab_ledger(h) for h in ('aura-app1', 'aura-app2')]
+    if not all(led and led.get('active') == '1.1.0' for led in ledgers):
+        recorded = all(led and any(r['version'] == '1.1.0' and r['status'] != 'failed' for r in led['releases'])
+                       for led in ledgers)
+        cmd = ['playbooks/rollback.yml', '-e', 'rollback_to=1.1.0'] if recorded else \
+            ['playbooks/deploy.yml', '-e', 'aura_release=1.1.0']
+        result = run([os.path.join(VENV_BIN, 'ansible-playbook')] + cmd, timeout=1800)
         assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+        assert [(lab_ledger(h) or {}).get('active') for h in ('aura-app1', 'aura-app2')] == ['1.1.0', '1.1.0']
+    assert applied_migrations() == ['0001', '0002'], applied_migrations()
     return lab
