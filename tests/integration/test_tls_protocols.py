@@ -1,6 +1,8 @@
 """auraflow.ops.tls_protocols against real TLS servers on 127.0.0.1 (Python's ssl, i.e. OpenSSL, with a
 self-signed certificate made here), each allowing a known range of protocol versions, and against
-things that are not TLS servers. The module runs as a user runs it: ``ansible localhost -m``."""
+things that are not TLS servers. The module file is executed directly, as Ansible runs it on the target
+(fault_servers.run_module); the real ``ansible localhost -m`` CLI runs check mode, one passing and one
+failing probe and one bad-input case."""
 
 import datetime
 import socket
@@ -86,10 +88,10 @@ class TlsServer:
                 conn.close()
 
 
-def probe(port, check_mode=False, **args):
+def probe(port, check_mode=False, via_ansible=None, **args):
     params = {'host': '127.0.0.1', 'port': port, 'timeout': 5}
     params.update(args)
-    return run_module('tls_protocols', params, check_mode=check_mode)
+    return run_module('tls_protocols', params, check_mode=check_mode, via_ansible=via_ansible)
 
 
 def accepted(result):
@@ -98,7 +100,7 @@ def accepted(result):
 
 def test_modern_server_is_clean(certificate):
     with TlsServer(certificate) as srv:
-        res, proc = probe(srv.port)
+        res, proc = probe(srv.port, via_ansible=True)  # the passing probe through the CLI
     assert proc.returncode == 0 and res['ok'] is True and res['changed'] is False
     assert res['findings'] == [] and res['summary']['failed'] == 0
     assert accepted(res) == CLEAN
@@ -110,7 +112,7 @@ def test_modern_server_is_clean(certificate):
 
 def test_legacy_server_is_caught_and_fails(certificate):
     with TlsServer(certificate, minimum='TLSv1', maximum='TLSv1_2') as srv:
-        res, proc = probe(srv.port)
+        res, proc = probe(srv.port, via_ansible=True)  # the failing probe through the CLI
     assert proc.returncode != 0 and res['ok'] is False
     assert accepted(res) == {'SSLv3': False, 'TLSv1': True, 'TLSv1.1': True, 'TLSv1.2': True, 'TLSv1.3': False}
     found = [(f['id'], f['severity'], f['evidence']['version']) for f in res['findings']]
@@ -122,6 +124,7 @@ def test_legacy_server_is_caught_and_fails(certificate):
 
 def test_fail_on_none_reports_without_failing_and_check_mode_probes(certificate):
     with TlsServer(certificate, minimum='TLSv1_1', maximum='TLSv1_2') as srv:
+        # --check through the CLI
         res, proc = probe(srv.port, check_mode=True, fail_on='none', refused=['1.0', '1.1'], accepted=['1.2'])
     assert proc.returncode == 0 and res['ok'] is True and res['changed'] is False
     assert accepted(res) == {'TLSv1': False, 'TLSv1.1': True, 'TLSv1.2': True}
@@ -155,5 +158,6 @@ def test_nothing_listening_fails_with_the_reason():
     ({'refused': [], 'accepted': []}, 'at least one version'),
 ])
 def test_bad_parameters(args, message):
-    res, proc = probe(443, **args)
+    # one bad input as the user sees it, through the CLI; the others directly
+    res, proc = probe(443, via_ansible=args == {'refused': ['TLSv2']}, **args)
     assert proc.returncode != 0 and message in res['msg']
