@@ -75,7 +75,7 @@ integration-local: setup artifacts app-deps ## Integration tests that need only 
 lab-fresh: setup ## Recreate the lab from its cached image (the lab tier starts from nothing deployed)
 	@$(STAGE) lab bash -c 'scripts/lab down && scripts/lab up'
 
-integration-lab: setup artifacts ## Lab integration tests, in conftest.LAB_ORDER (needs a fresh lab: make lab-fresh)
+integration-lab: setup artifacts lab-fresh ## Lab integration tests on a fresh lab, one at a time in conftest.LAB_ORDER
 	@$(STAGE) "lab integration" scripts/pytest -m lab --durations=30 tests/integration
 
 molecule: setup artifacts ## Every molecule scenario under molecule/ on the lab image

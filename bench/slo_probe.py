@@ -89,9 +89,9 @@ class Stack:
         self.pg_bin = bins[-1]
         for tool in ('node', 'redis-server', 'wrk'):
             if not shutil.which(tool):
-                raise RuntimeError('%s not found' % tool)
+                raise RuntimeError('%s not found (make setup installs it)' % tool)
         if not os.path.isdir(os.path.join(BACKEND, 'node_modules')):
-            raise RuntimeError('tests/app/backend/node_modules missing: run tests/app/run-tests.sh or tests/app/build.sh once')
+            raise RuntimeError('tests/app/backend/node_modules missing: run make app-deps')
         pg_dir, run_dir = os.path.join(self.tmp, 'pg'), os.path.join(self.tmp, 'run')
         os.makedirs(pg_dir)
         os.makedirs(run_dir)
@@ -197,7 +197,10 @@ def main():
             url, endpoint = opts.url, 'given endpoint %s' % opts.url
         else:
             stack = Stack()
-            stack.start()
+            try:
+                stack.start()
+            except RuntimeError as exc:  # a missing prerequisite: one clear line, no traceback
+                sys.exit('slo_probe: cannot start the reference backend: %s (make setup app-deps prepares it)' % exc)
             url, endpoint = stack.url, 'reference backend GET /health (node, PostgreSQL + Redis check per request)'
         run(['wrk', '-t1', '-c%d' % opts.concurrency, '-d2s', url], 60)  # warm the backend (JIT, pools)
         for index in range(opts.rounds):
