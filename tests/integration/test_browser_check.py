@@ -3,7 +3,9 @@
 The server serves the reference frontend as `tests/app/frontend/build.js` builds it, plus a /health and a
 login API with known behaviour: the right version and account pass; a missing asset, another backend
 version, a refused login and a page that never renders a version are each named by their check.
-The module runs as a user runs it: ``ansible localhost -m``.
+The module file is executed directly, as Ansible runs it on the target (fault_servers.run_module); the
+real ``ansible localhost -m`` CLI runs one passing and one failing check, an argument-spec error and the
+no_log check of the password at -vvv.
 """
 
 import base64
@@ -14,13 +16,17 @@ import subprocess
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, require
 from fault_servers import LocalServer, free_port, run_module, run_verbose
 
 EMAIL, PASSWORD = 'ops@example.com', 'correct horse battery staple'
 
-pytestmark = pytest.mark.skipif(not (shutil.which('chromium') and shutil.which('node')),
-                                reason='needs chromium and node (make setup installs them)')
+
+@pytest.fixture(scope='module', autouse=True)
+def prerequisites():
+    """Chromium (the module finds it on PATH: Debian's /usr/bin/chromium) and node (builds the frontend)."""
+    missing = [tool for tool in ('chromium', 'node') if not shutil.which(tool)]
+    require('needs %s (make setup installs them)' % ' and '.join(missing) if missing else None)
 
 
 @pytest.fixture(scope='module')
@@ -65,8 +71,9 @@ def checks_of(result):
 
 def test_working_frontend_passes_with_screenshot(site):
     with LocalServer(frontend_app(site)) as server:
+        # the passing check through the CLI
         result, _unused = run_module('browser_check', {'url': server.url('/'), 'email': EMAIL, 'password': PASSWORD,
-                                                       'expect_version': '2.0.0'})
+                                                       'expect_version': '2.0.0'}, via_ansible=True)
     assert result['ok'] is True and result['changed'] is False, result['msg']
     assert [c['id'] for c in result['checks']] == ['page_loaded', 'assets_loaded', 'backend_version', 'login']
     assert result['rendered_version'] == '2.0.0' and result['frontend_version'] == '2.0.0'
@@ -76,8 +83,10 @@ def test_working_frontend_passes_with_screenshot(site):
 def test_missing_asset_wrong_version_and_refused_login_are_each_named(site):
     css = asset(site, 'style.')
     with LocalServer(frontend_app(site, version='1.9.9', missing=(css,), login_ok=False)) as server:
+        # the failing check through the CLI
         result, proc = run_module('browser_check', {'url': server.url('/'), 'email': EMAIL, 'password': PASSWORD,
-                                                    'expect_version': '2.0.0', 'screenshot': False, 'timeout': 5})
+                                                    'expect_version': '2.0.0', 'screenshot': False, 'timeout': 5},
+                                  via_ansible=True)
     assert proc.returncode != 0 and result['failed'] is True and result['ok'] is False
     checks = checks_of(result)
     assert checks['page_loaded']['ok'] is True
@@ -109,7 +118,8 @@ def test_bad_input_fails_clearly_and_password_is_not_logged(site):
     assert result['failed'] and 'url must start with http:// or https://' in result['msg']
     result, _unused = run_module('browser_check', {'url': 'http://127.0.0.1:1/', 'chromium_path': '/nonexistent/chromium'})
     assert result['failed'] and 'no Chromium found (/nonexistent/chromium)' in result['msg']
-    result, _unused = run_module('browser_check', {'url': 'http://127.0.0.1:1/', 'email': EMAIL})
+    # required_together (argument spec) as the user sees it, through the CLI
+    result, _unused = run_module('browser_check', {'url': 'http://127.0.0.1:1/', 'email': EMAIL}, via_ansible=True)
     assert result['failed'] and 'password' in result['msg']
     with LocalServer(frontend_app(site)) as server:
         out, _unused = run_verbose('browser_check', {'url': server.url('/'), 'email': EMAIL, 'password': PASSWORD,

@@ -3,6 +3,10 @@
 Every live finding id has a server in fault_servers.JWT_SERVERS with exactly that fault; the config
 findings come from real .env files. Clean setups must report nothing above info. The secret, the
 tokens and the login password must never appear in the output, at any verbosity.
+
+The module file is executed directly, as Ansible runs it on the target (fault_servers.run_module); the
+real ansible CLI runs what only the wrapper shows: check mode, the no_log masking at high verbosity
+(and in a playbook), argument-spec errors, one passing and one failing check.
 """
 
 import json
@@ -10,6 +14,7 @@ import subprocess
 
 import pytest
 
+from conftest import require
 from fault_servers import (
     ANSIBLE_PLAYBOOK,
     JWT_SERVERS,
@@ -40,14 +45,14 @@ EXPECTED = {
 }
 
 
-def check(check_mode=False, **args):
-    return run_module('jwt_config_check', args, check_mode=check_mode)
+def check(check_mode=False, via_ansible=None, **args):
+    return run_module('jwt_config_check', args, check_mode=check_mode, via_ansible=via_ansible)
 
 
-def live(srv, **args):
+def live(srv, via_ansible=None, **args):
     params = {'url': srv.url('/me'), 'login_url': srv.url('/login'), 'login_body': USER}
     params.update(args)
-    return check(**params)
+    return check(via_ansible=via_ansible, **params)
 
 
 def above_info(result):
@@ -72,7 +77,7 @@ def test_one_fault_is_found_and_nothing_else(fault):
     with jwt_server(fault) as srv:
         # the expired-token check needs the secret (to sign a token that is valid but for "exp")
         extra = {'secret': srv.policy.secret, 'expires_in': '15m'} if fault == 'expired_token_accepted' else {}
-        res, proc = live(srv, **extra)
+        res, proc = live(srv, via_ansible=fault == 'alg_none_accepted', **extra)  # one failing check through the CLI
         seen = list(srv.seen)
     assert above_info(res) == [fault], res['findings']
     finding = res['findings'][0]
@@ -108,7 +113,7 @@ def test_fault_details():
 
 def test_clean_server_login_only():
     with jwt_server('clean') as srv:
-        res, proc = live(srv)
+        res, proc = live(srv, via_ansible=True)  # the passing check through the CLI
     assert proc.returncode == 0 and res['ok'] is True and res['findings'] == []
     assert res['token'] == {'alg': 'HS256', 'typ': 'JWT', 'has_exp': True, 'lifetime': 900, 'expires_in': res['token']['expires_in'],
                             'claims': ['email', 'exp', 'iat', 'sub'], 'header_fields': ['alg', 'typ'], 'source': 'login'}
@@ -211,7 +216,8 @@ def test_expires_in_parameter_and_wordlist(tmp_path):
     ({'url': 'gopher://x/me', 'token': 'a.b.c'}, 'url: invalid URL'),
 ])
 def test_bad_input_fails_cleanly(args, message):
-    res, proc = check(**args)
+    # argument-spec errors (mutually_exclusive, required_together) as the user sees them, through the CLI
+    res, proc = check(via_ansible=message in ('mutually exclusive: secret|env_file', 'login_body'), **args)
     assert proc.returncode != 0 and res['failed'] is True
     assert message in res['msg'], res['msg']
 
@@ -297,8 +303,7 @@ DEMO = {'email': 'demo@aura-flow.local', 'password': 'aura-demo-2024'}
 
 def _backend(env):
     reason = backend_available()
-    if reason:
-        pytest.skip('reference backend cannot run here: %s' % reason)
+    require(reason and 'reference backend cannot run here: %s' % reason)
     return ReferenceBackend(env)
 
 
