@@ -560,24 +560,27 @@ def _check_result(result, proc, failed_rc):
     assert proc.returncode == (failed_rc if result.get('failed') else 0), (proc.returncode, result)
 
 
-def direct_command(module, args, workdir, check_mode=False, diff=False, python=PYTHON):
+def direct_command(module, args, workdir, check_mode=False, diff=False, python=PYTHON, pythonpath=(), env=None):
     """(argv, env) that execute plugins/modules/MODULE.py as Ansible does on the target, without the
     controller: ``python -m ansible_collections.auraflow.ops.plugins.modules.MODULE ARGS_FILE`` with
     ``PYTHONPATH=collections``, where ARGS_FILE (written into ``workdir``, which must be private to the
     run) holds ``{"ANSIBLE_MODULE_ARGS": {...args, ...internal_args()}}`` - ansible-core's
-    basic._load_params reads it from the path in argv[1]. ``workdir/task`` is the task's tmpdir."""
+    basic._load_params reads it from the path in argv[1]. ``workdir/task`` is the task's tmpdir.
+    ``pythonpath`` entries follow collections/ (another interpreter needs ansible's module_utils,
+    which AnsiballZ would ship); ``env`` is added to the environment."""
     task_tmp = os.path.join(workdir, 'task')
     os.mkdir(task_tmp, 0o700)
     args_file = os.path.join(workdir, 'args.json')
     with open(args_file, 'w', encoding='utf-8') as handle:
         json.dump({'ANSIBLE_MODULE_ARGS': dict(args, **internal_args(module, check_mode, diff, task_tmp))}, handle)
-    env = dict(os.environ, PYTHONPATH=COLLECTIONS)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([COLLECTIONS] + list(pythonpath)), **(env or {}))
     return [python, '-m', 'ansible_collections.auraflow.ops.plugins.modules.' + module, args_file], env
 
 
 def parse_direct(proc):
     """The one JSON document a directly executed module printed, made what the ansible CLI reports
-    for it (``changed`` defaults to false, as in the task executor), checked like every result."""
+    for it (``changed`` defaults to false, as in the task executor; warnings as their text), checked
+    like every result."""
     try:
         result = json.loads(proc.stdout)
     except ValueError:
@@ -586,19 +589,30 @@ def parse_direct(proc):
     assert isinstance(result, dict), result
     assert not any(key.startswith('_ansible_') and key != '_ansible_no_log' for key in result), result
     assert 'deprecations' not in result, result['deprecations']
+    # warnings travel to the controller as tagged WarningSummary objects; the CLI shows their text
+    warnings = []
+    for item in result.get('warnings', []):
+        if isinstance(item, dict) and item.get('__ansible_type') == 'WarningSummary':
+            assert not item['event'].get('chain'), item  # a warning with a cause: not expected here
+            item = item['event']['msg']
+        warnings.append(item)
+    if warnings:
+        result['warnings'] = warnings
+    assert '__ansible_type' not in json.dumps(result), result
     result.setdefault('changed', False)
     _check_result(result, proc, failed_rc=1)
     return result
 
 
-def run_direct(module, args, check_mode=False, diff=False, python=PYTHON, timeout=300):
+def run_direct(module, args, check_mode=False, diff=False, python=PYTHON, pythonpath=(), env=None, timeout=300):
     """Execute the module directly (``direct_command``) in a private temporary directory: (result, process).
 
     The module exits 0, or 1 after fail_json (the CLI: 2)."""
     tmp = tempfile.mkdtemp(prefix='auraflow-module-')
     try:
-        cmd, env = direct_command(module, args, tmp, check_mode=check_mode, diff=diff, python=python)
-        proc = subprocess.run(cmd, cwd=tmp, env=env, capture_output=True, text=True, timeout=timeout, check=False)
+        cmd, full_env = direct_command(module, args, tmp, check_mode=check_mode, diff=diff, python=python, pythonpath=pythonpath,
+                                       env=env)
+        proc = subprocess.run(cmd, cwd=tmp, env=full_env, capture_output=True, text=True, timeout=timeout, check=False)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return parse_direct(proc), proc

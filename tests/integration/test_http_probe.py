@@ -15,6 +15,9 @@ from ansible_collections.auraflow.ops.plugins.module_utils.http_probe import (
 )
 from http_servers import BehaviourServer, free_port
 
+# latencies and request counts are measured: these tests share one xdist worker (run with --dist loadgroup)
+pytestmark = pytest.mark.xdist_group('timing')
+
 
 @pytest.fixture
 def server():

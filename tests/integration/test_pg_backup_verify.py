@@ -1,9 +1,11 @@
 """auraflow.ops.pg_backup_verify against a real PostgreSQL started for this session.
 
-Good backups in every format and damaged ones made from real dumps, each run through
-``ansible localhost -m auraflow.ops.pg_backup_verify`` (on the target's /usr/bin/python3, as a
-Debian host would run it) with the expected failing check; after every test no scratch
-database may remain (pg_database is queried).
+Good backups in every format and damaged ones made from real dumps, each run with the expected
+failing check on the target's /usr/bin/python3 (as a Debian host would run it); after every test no
+scratch database may remain (pg_database is queried). The module file is executed directly, as
+Ansible runs it on the target (fault_servers.run_direct); the real ``ansible localhost -m
+auraflow.ops.pg_backup_verify`` CLI runs what only the wrapper shows: check mode, argument-spec
+errors, Ctrl-C on the controller, one passing and one failing verification.
 """
 
 import gzip
@@ -16,9 +18,11 @@ import subprocess
 import sys
 import time
 
+import ansible
 import pytest
 
 from conftest import ROOT, VENV_BIN, run
+from fault_servers import run_direct
 # pg_cluster is a pytest fixture: importing it makes it available to the tests of this module.
 from pg_server import VERIFIER, VERIFIER_PASSWORD, free_port, pg_cluster  # noqa: F401  pylint: disable=unused-import
 
@@ -83,10 +87,29 @@ def ansible_cmd(args, check=False):
 
 
 JSON_ENV = {'ANSIBLE_LOAD_CALLBACK_PLUGINS': '1', 'ANSIBLE_STDOUT_CALLBACK': 'ansible.builtin.json', 'ANSIBLE_NOCOLOR': '1'}
+TARGET = {}  # run_direct's options for TARGET_PYTHON, set by the target_python fixture
 
 
-def verify(args, check=False):
-    """Run the module through ansible; return (ansible rc, the host's result dict, the raw process result)."""
+@pytest.fixture(scope='module', autouse=True)
+def target_python(tmp_path_factory):
+    """Direct runs on TARGET_PYTHON, which has no ansible: its module_utils (what AnsiballZ ships with
+    the module) come from a private directory holding only a link to this ansible-core's package."""
+    shim = tmp_path_factory.mktemp('target-python')
+    os.symlink(os.path.dirname(ansible.__file__), str(shim / 'ansible'))
+    TARGET.update(python=TARGET_PYTHON, pythonpath=[str(shim)], env={'PYTHONPYCACHEPREFIX': str(shim / 'pycache')})
+    yield
+    TARGET.clear()
+
+
+def verify(args, check=False, via_ansible=None):
+    """Run the module; return (rc, the host's result dict, the raw process result).
+
+    Directly by default; through ansible (rc 2 on failure) in check mode or with via_ansible=True."""
+    if via_ansible is None:
+        via_ansible = check
+    if not via_ansible:
+        host, proc = run_direct('pg_backup_verify', args, timeout=600, **TARGET)
+        return proc.returncode, host, proc
     proc = run(ansible_cmd(args, check), env=JSON_ENV, timeout=600)
     try:
         data = json.loads(proc.stdout)
@@ -274,7 +297,7 @@ def test_good_backup_is_valid(backups, conn, pg_cluster, case, key, extra):
     args = dict(conn, path=backups[key], max_age='1h', min_size='1K',
                 expect_tables=['customers', 'public.orders', 'app."Audit Log"'],
                 expect_min_rows={'orders': ORDERS, 'customers': CUSTOMERS, 'app."Audit Log"': 2}, **extra)
-    rc, host, proc = verify(args)
+    rc, host, proc = verify(args, via_ansible=case == 'custom')  # one passing verification through the CLI
     assert rc == 0 and host['valid'] is True, json.dumps(host, indent=1)
     assert host['changed'] is False
     assert [c['name'] for c in host['checks']] == ['exists', 'non_empty', 'format', 'min_size', 'checksum', 'toc', 'age',
@@ -389,13 +412,14 @@ def test_fail_on_invalid_false_returns_normally(backups, conn):
 ], ids=['max_age_word', 'max_age_negative', 'restore_timeout', 'checksum', 'min_rows_word', 'min_rows_negative',
         'table_name', 'jobs', 'min_rows_without_restore', 'format_choice'])
 def test_bad_input_fails_clearly(backups, conn, args, fragments):
-    rc, host, proc = verify(dict(conn, path=backups['custom'], **args))
+    # the argument-spec error (choices) as the user sees it, through the CLI; the module's own checks directly
+    rc, host, proc = verify(dict(conn, path=backups['custom'], **args), via_ansible='format' in args)
     assert_clean_failure(rc, host, proc, *fragments)
     assert 'checks' not in host or host['checks'] == []
 
 
 def test_missing_path_parameter(conn):
-    rc, host, proc = verify(dict(conn))
+    rc, host, proc = verify(dict(conn), via_ansible=True)  # an argument-spec error (required), through the CLI
     assert_clean_failure(rc, host, proc, 'missing required arguments: path')
 
 
@@ -419,7 +443,8 @@ def test_password_login_and_no_owner(backups, conn):
     assert host['tables'] == {'public.secrets': 2}
     assert VERIFIER_PASSWORD not in proc.stdout + proc.stderr
 
-    rc, host, proc = verify(dict(args, login_password='wrong-password'))
+    # one failing verification through the CLI: the password shows nowhere in its output either
+    rc, host, proc = verify(dict(args, login_password='wrong-password'), via_ansible=True)
     assert_clean_failure(rc, host, proc, 'cannot connect to PostgreSQL', 'password authentication failed')
     assert 'wrong-password' not in proc.stdout + proc.stderr
 

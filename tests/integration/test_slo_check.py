@@ -1,38 +1,27 @@
 """auraflow.ops.slo_check against real HTTP servers on 127.0.0.1 with known behaviour.
 
-The module runs as a user runs it (``ansible localhost -m auraflow.ops.slo_check``, JSON output);
-the servers are tests/integration/http_servers.py. Tolerances are stated per test; they are
-about what was measured (delays, fractions, the stall), never about how fast the machine is.
+The module file is executed directly, as Ansible runs it on the target (fault_servers.run_module);
+the real ``ansible localhost -m auraflow.ops.slo_check`` CLI runs check mode, an argument-spec error,
+one passing and one failing check. The servers are tests/integration/http_servers.py. Tolerances
+are stated per test; they are about what was measured (delays, fractions, the stall), never about
+how fast the machine is.
 """
 
-import json
-import os
 import ssl
 import subprocess
 
 import pytest
 
+from fault_servers import run_module
 from http_servers import BehaviourServer, free_port
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-ANSIBLE = os.path.join(ROOT, '.venv', 'bin', 'ansible')
+# latencies and rates are measured: these tests share one xdist worker (run with --dist loadgroup)
+pytestmark = pytest.mark.xdist_group('timing')
 
 
-def slo_check(check_mode=False, **args):
-    """Run the module once; returns (result dict of localhost, completed process)."""
-    cmd = [ANSIBLE, 'localhost', '-c', 'local', '-m', 'auraflow.ops.slo_check', '-a', json.dumps(args)]
-    if check_mode:
-        cmd.append('--check')
-    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, 'ansible.cfg'), ANSIBLE_LOAD_CALLBACK_PLUGINS='1',
-               ANSIBLE_STDOUT_CALLBACK='ansible.posix.json', ANSIBLE_FORCE_COLOR='0', ANSIBLE_NOCOLOR='1')
-    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False)
-    try:
-        out = json.loads(proc.stdout)
-    except ValueError:
-        raise AssertionError('no JSON from ansible (rc %d):\n%s\n%s' % (proc.returncode, proc.stdout, proc.stderr)) from None
-    result = out['plays'][0]['tasks'][0]['hosts']['localhost']
-    assert 'module_stderr' not in result and 'Traceback' not in result.get('msg', ''), result
-    return result, proc
+def slo_check(check_mode=False, via_ansible=None, **args):
+    """Run the module once; returns (result dict, completed process)."""
+    return run_module('slo_check', args, check_mode=check_mode, via_ansible=via_ansible)
 
 
 @pytest.fixture
@@ -43,7 +32,8 @@ def server():
 
 def test_fixed_delay_percentiles(server):
     # every answer takes 50 ms (+ scheduling); 4 connections, 80 requests
-    res, proc = slo_check(url=server.url('/delay?ms=50'), requests=80, concurrency=4, objectives={'p95_ms': 2000})
+    # the passing check through the CLI
+    res, proc = slo_check(url=server.url('/delay?ms=50'), requests=80, concurrency=4, objectives={'p95_ms': 2000}, via_ansible=True)
     assert proc.returncode == 0 and res['ok'] is True and res['changed'] is False
     assert res['requests'] == 80 and res['errors'] == 0 and res['error_rate'] == 0.0
     assert res['status_codes'] == {'200': 80}
@@ -71,7 +61,9 @@ def test_known_error_fraction_and_breach(server):
 
 
 def test_breach_fails_the_task_by_default(server):
-    res, proc = slo_check(url=server.url('/delay?ms=30'), requests=20, concurrency=2, objectives={'p50_ms': 5, 'p99_ms': 5000})
+    # the failing check through the CLI
+    res, proc = slo_check(url=server.url('/delay?ms=30'), requests=20, concurrency=2, objectives={'p50_ms': 5, 'p99_ms': 5000},
+                          via_ansible=True)
     assert proc.returncode != 0 and res['failed'] is True and res['ok'] is False
     assert [b['objective'] for b in res['breaches']] == ['p50_ms']
     assert res['breaches'][0]['actual'] >= 29.5
@@ -175,7 +167,7 @@ def test_post_body_head_and_check_mode(server):
     assert res['status_codes'] == {'201': 10} and res['errors'] == 0
     res, dummy = slo_check(url=server.url('/ok'), method='HEAD', requests=10, concurrency=2)
     assert res['status_codes'] == {'200': 10}
-    res, proc = slo_check(check_mode=True, url=server.url('/ok'), requests=10, concurrency=2)
+    res, proc = slo_check(check_mode=True, url=server.url('/ok'), requests=10, concurrency=2)  # --check through the CLI
     assert proc.returncode == 0 and res['changed'] is False and res['requests'] == 10
 
 
@@ -206,7 +198,8 @@ def test_bad_input_is_an_argument_error(server, args, words):
     full = dict({'url': server.url('/ok'), 'requests': 5}, **args)
     if 'duration' in args and 'requests' not in args:
         del full['requests']
-    res, proc = slo_check(**full)
+    # the argument-spec error (mutually_exclusive) as the user sees it, through the CLI
+    res, proc = slo_check(via_ansible=words == 'mutually exclusive', **full)
     assert proc.returncode != 0 and res['failed'] is True
     assert words in res['msg'], res['msg']
     assert 'latency_ms' not in res  # nothing was measured
