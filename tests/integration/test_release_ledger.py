@@ -1,4 +1,12 @@
-"""auraflow.ops.release_ledger run for real (``ansible localhost -c local``) against a temporary root."""
+"""auraflow.ops.release_ledger against a temporary application root: what the module adds to
+plugins/module_utils/ledger.py, whose rules (record, activate, rollback selection, mark, prune plan,
+parsing) tests/unit/plugins/module_utils/test_ledger.py covers - reading and writing releases.json and
+the current link on disk, the lock, check mode and --diff, argument errors, the shape of the result.
+
+The module file is executed directly, as Ansible runs it on the target (fault_servers.run_direct); the
+real ``ansible localhost -c local -m auraflow.ops.release_ledger`` CLI runs what only the wrapper shows:
+check mode and --diff, argument-spec errors, one passing and one failing run.
+"""
 
 import json
 import os
@@ -7,14 +15,22 @@ import threading
 
 import pytest
 
-from conftest import ROOT, VENV_BIN, run
+from conftest import VENV_BIN, run
+from fault_servers import direct_command, parse_direct, run_direct
 
 SHA = {v: c * 64 for v, c in (('1.0.0', 'a'), ('1.1.0', 'b'), ('1.2.0', 'c'), ('1.3.0', 'd'), ('1.4.0', 'e'), ('broken', 'f'))}
 JSON_ENV = {'ANSIBLE_LOAD_CALLBACK_PLUGINS': '1', 'ANSIBLE_STDOUT_CALLBACK': 'ansible.posix.json'}
 
 
-def ledger(root, check=False, diff=False, **args):
-    """Run the module once; return (rc, result dict, raw output)."""
+def ledger(root, check=False, diff=False, via_ansible=None, **args):
+    """Run the module once; return (rc, result dict, raw output).
+
+    Directly by default (rc 1 on failure); through the CLI (rc 2) with check or diff, or via_ansible=True."""
+    if via_ansible is None:
+        via_ansible = check or diff
+    if not via_ansible:
+        result, proc = run_direct('release_ledger', dict(root=str(root), **args))
+        return proc.returncode, result, proc.stdout + proc.stderr
     cmd = [os.path.join(VENV_BIN, 'ansible'), 'localhost', '-c', 'local', '-m', 'auraflow.ops.release_ledger',
            '-a', json.dumps(dict(root=str(root), **args))]
     if check:
@@ -30,8 +46,8 @@ def ledger(root, check=False, diff=False, **args):
     return proc.returncode, result, output
 
 
-def ok(root, **args):
-    rc, result, output = ledger(root, **args)
+def ok(root, via_ansible=None, **args):
+    rc, result, output = ledger(root, via_ansible=via_ansible, **args)
     assert rc == 0, output
     return result
 
@@ -69,12 +85,14 @@ def root(tmp_path):
 
 
 def test_record_writes_the_ledger_with_the_contract_fields(root):
-    rc, result, output = ledger(root, state='record', version='1.0.0', sha256=SHA['1.0.0'])
+    # one failing and one passing run through the CLI
+    rc, result, output = ledger(root, state='record', version='1.0.0', sha256=SHA['1.0.0'], via_ansible=True)
     assert rc != 0 and 'releases/1.0.0 does not exist' in output, output
+    assert result['failed'] is True and result['changed'] is False
     assert not (root / 'releases.json').exists()
 
     unpack(root, '1.0.0')
-    result = ok(root, state='record', version='1.0.0', sha256=SHA['1.0.0'].upper(), actor='deployer')
+    result = ok(root, state='record', version='1.0.0', sha256=SHA['1.0.0'].upper(), actor='deployer', via_ansible=True)
     assert result['changed'] and result['active'] is None
     stored = json.loads((root / 'releases.json').read_text())
     entry = stored['releases'][0]
@@ -110,9 +128,7 @@ def test_unknown_version_lists_what_exists(root):
     rc, result, output = ledger(root, state='activate', version='9.9.9')
     assert rc != 0
     assert 'cannot activate 9.9.9' in output and 'releases on disk: 1.0.0' in output
-    unpack(root, '2.0.0')
-    rc, result, output = ledger(root, state='activate', version='2.0.0')
-    assert rc != 0 and 'release 2.0.0 is not recorded; recorded releases: 1.0.0 (active)' in output
+    assert result['failed'] is True and result['changed'] is False
 
 
 def test_check_mode_reports_and_writes_nothing(root):
@@ -154,8 +170,8 @@ def test_rollback_marks_the_release_left_and_stops_when_nothing_is_earlier(root)
 
     before = snapshot(root)
     rc, result, output = ledger(root, state='rollback')
-    assert rc != 0
-    assert 'no earlier release to roll back to: active 1.0.0' in output and '1.1.0 (rolled_back)' in output
+    assert rc != 0 and result['failed'] is True
+    assert result['msg'].startswith('no earlier release to roll back to: active 1.0.0')  # the wording: test_ledger
     assert result.get('changed') is False
     assert snapshot(root) == before
 
@@ -168,12 +184,12 @@ def test_a_failed_release_is_never_chosen_and_keeps_its_mark(root):
     assert statuses(marked)['broken'] == 'failed'
     assert {f['id'] for f in marked['findings']} == {'ledger.active_marked'}
     result = ok(root, state='rollback')
-    assert result['target'] == '1.1.0'
+    assert result['target'] == '1.1.0' and result['replaced'] == 'broken'
+    assert os.readlink(root / 'current') == str(root / 'releases' / '1.1.0')
     assert statuses(result) == {'broken': 'failed', '1.1.0': 'active', '1.0.0': 'previous'}
-    rc, dummy, output = ledger(root, state='rollback', version='broken')
-    assert rc != 0 and 'marked failed' in output
-    explicit = ok(root, state='rollback', version='1.0.0')
+    explicit = ok(root, state='rollback', version='1.0.0')  # version is the explicit target
     assert explicit['active'] == '1.0.0' and statuses(explicit)['1.1.0'] == 'rolled_back'
+    assert os.readlink(root / 'current') == str(root / 'releases' / '1.0.0')
 
 
 def test_prune_keeps_n_and_never_the_active_or_previous(root):
@@ -241,9 +257,12 @@ def test_current_as_a_real_directory_is_refused_clearly(root):
     ({'state': 'launch'}, 'state'),
 ])
 def test_bad_input_fails_with_a_message(root, args, message):
-    rc, result, output = ledger(root, **args)
-    assert rc != 0
-    assert message in result.get('msg', output)
+    # argument-spec errors (required_if, choices) as the user sees them, through the CLI; the module's own checks directly
+    spec_error = args in ({'state': 'record', 'version': '1.0.0'}, {'state': 'mark', 'version': '1.0.0', 'status': 'active'},
+                          {'state': 'launch'})
+    rc, result, output = ledger(root, via_ansible=spec_error, **args)
+    assert rc != 0 and result['failed'] is True
+    assert message in result['msg']
     assert 'Traceback' not in output
     assert snapshot(root) == (None, None, [])
 
@@ -285,17 +304,22 @@ def test_the_switch_is_atomic_for_a_reader(root):
     assert len(seen['versions']) == 2 and seen['reads'] > 100
 
 
-def test_concurrent_writers_do_not_lose_records(root):
+def test_concurrent_writers_do_not_lose_records(root, tmp_path):
+    """Six module processes (started directly, so they overlap closely) record at once: the lock serialises them."""
     versions = ['1.0.0', '1.1.0', '1.2.0', '1.3.0', '1.4.0', 'broken']
     procs = []
     for version in versions:
         unpack(root, version)
-        cmd = [os.path.join(VENV_BIN, 'ansible'), 'localhost', '-c', 'local', '-m', 'auraflow.ops.release_ledger',
-               '-a', json.dumps({'root': str(root), 'state': 'record', 'version': version, 'sha256': SHA[version]})]
-        env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, 'ansible.cfg'))
-        procs.append(subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
-    outputs = [p.communicate()[0] for p in procs]
-    assert all(p.returncode == 0 for p in procs), outputs
+    for version in versions:
+        workdir = tmp_path / ('run-' + version)
+        workdir.mkdir()
+        cmd, env = direct_command('release_ledger', {'root': str(root), 'state': 'record', 'version': version, 'sha256': SHA[version]},
+                                  str(workdir))
+        procs.append(subprocess.Popen(cmd, cwd=str(workdir), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+    for proc in procs:
+        out, err = proc.communicate(timeout=120)
+        result = parse_direct(subprocess.CompletedProcess(proc.args, proc.returncode, out, err))
+        assert proc.returncode == 0 and result['changed'] is True, result
     stored = json.loads((root / 'releases.json').read_text())
     assert sorted(e['version'] for e in stored['releases']) == sorted(versions)
     assert sorted(e['recorded_seq'] for e in stored['releases']) == list(range(1, len(versions) + 1))
