@@ -3,7 +3,10 @@
 that widens the race between nginx closing an idle keep-alive connection on reload and a client reusing it) counting failed requests during every deploy and
 rollback. The tests run in file order and share the lab's release history:
 1.0.0 -> 1.1.0 -> rollback -> broken (automatic rollback) -> rollback with nowhere to go ->
-1.1.0 with a new .env -> rollback_config."""
+1.1.0 with a new .env -> rollback_config -> rollback_db.
+The module starts on a fresh lab (conftest.LAB_ORDER, checked by lab_state_check), so its 1.0.0 is
+the real first deploy: data tier, migrations and all; the applied migrations are checked after every
+deploy."""
 
 import glob
 import json
@@ -13,13 +16,17 @@ import time
 
 import pytest
 
-from conftest import ROOT, run
+from conftest import LAB_HOSTS, ROOT, applied_migrations, changed_counts, run
 from tests.support import probe
 
 CONNECT = probe.https_factory('172.30.80.10', 443)
 DEMO = ('demo@aura-flow.local', 'aura-demo-2024')
 RATE = 120
 PLAYBOOK = os.path.join(ROOT, '.venv', 'bin', 'ansible-playbook')
+# schema_migrations after a deploy of each release (migrations are not reverted by a rollback)
+MIGRATIONS = {'1.0.0': ['0001'], '1.1.0': ['0001', '0002']}
+
+pytestmark = pytest.mark.lab
 
 
 def playbook(name, *args):
@@ -40,6 +47,14 @@ def ledger(host='aura-app1', root='/opt/aura-flow'):
 
 def active(host='aura-app1', root='/opt/aura-flow'):
     return os.path.basename(on(host, 'readlink', root + '/current').strip())
+
+
+def drained_backends():
+    """Backends nginx on aura-web1 has marked down in its upstream (empty when all are in service)."""
+    site = on('aura-web1', 'cat', '/etc/nginx/conf.d/aura-flow.conf')
+    lines = re.findall(r'^\s*server (\S+) [^;]*?( down)?; # backend (\S+)$', site, re.M)
+    assert lines, 'no backend server lines in the nginx site'
+    return [name for dummy, down, name in lines if down]
 
 
 def served_version():
@@ -70,9 +85,12 @@ def under_probe(label, name, *args, old=None, new=None):
 @pytest.fixture(scope='module', autouse=True)
 def first_release(lab):
     """1.0.0 deployed (on a fresh lab this is the first deploy: data tier, backends, nginx)."""
+    assert run(['docker', 'exec', 'aura-db1', 'test', '-e', '/var/lib/postgresql']).returncode != 0, \
+        'PostgreSQL is already installed on aura-db1: this is not the first deploy'
     rc, out = playbook('deploy.yml', '-e', 'aura_release=1.0.0')
     assert rc == 0, out[-3000:]
     assert served_version() == '1.0.0'
+    assert applied_migrations() == MIGRATIONS['1.0.0']
 
 
 def test_unknown_release_stops_in_preflight_listing_versions():
@@ -88,16 +106,34 @@ def test_deploy_1_1_0_rolling_without_failed_requests():
     assert p.failed == 0, p.errors
     assert served_version() == '1.1.0'
     assert active() == active('aura-app2') == active('aura-web1', '/var/www/aura-flow') == '1.1.0'
+    assert applied_migrations() == MIGRATIONS['1.1.0']  # 0002 ran under the probe
+    assert out.count('TASK [auraflow.ops.backend : Migrate (') == 1, 'migrations must run once per deploy'
+    assert {v for dummy, v in p.versions} == {'1.0.0', '1.1.0'}
+    assert drained_backends() == []
     report = newest_report('deploy')
     assert report['passed'] and report['release'] == '1.1.0'
     assert {c['name'] for c in report['checks']} >= {'health_nginx', 'user_login', 'key_function_items', 'slo_sample'}
 
 
+def rollback_point(release):
+    """inode and mtime of rollback-points/<release>.dump on aura-db1 ('' when there is none)."""
+    result = run(['docker', 'exec', 'aura-db1', 'stat', '-c', '%i %Y',
+                  '/var/backups/postgresql/rollback-points/%s.dump' % release], timeout=60)
+    return result.stdout.strip() if result.returncode == 0 else ''
+
+
 def test_deploy_again_changes_nothing():
+    point = rollback_point('1.1.0')
+    assert point, 'the deploy of 1.1.0 kept no rollback point'
     rc, out = playbook('deploy.yml', '-e', 'aura_release=1.1.0')
     assert rc == 0, out[-3000:]
-    for host in ('aura-app1', 'aura-app2', 'aura-web1'):
-        assert re.search(r'^%s\s*:.*changed=0 ' % host, out, re.M), out[-2000:]
+    recap = out.split('PLAY RECAP')[-1]
+    for host in LAB_HOSTS:  # the data tier too, not only the hosts that switch releases
+        assert re.search(r'^%s\s*:.*changed=0 ' % host, recap, re.M), recap
+    assert len(changed_counts(out)) == len(LAB_HOSTS)
+    # the rollback point is written once per release: a re-run must not replace it with a snapshot
+    # that already holds 1.1.0's migrations
+    assert rollback_point('1.1.0') == point
 
 
 def test_rollback_with_no_variables_goes_to_1_0_0_without_failed_requests():
@@ -106,7 +142,8 @@ def test_rollback_with_no_variables_goes_to_1_0_0_without_failed_requests():
     assert p.failed == 0, p.errors
     assert served_version() == '1.0.0'
     assert active() == active('aura-app2') == active('aura-web1', '/var/www/aura-flow') == '1.0.0'
-    assert ledger()['1.1.0'] == 'rolled_back'
+    assert ledger()['1.1.0'] == ledger('aura-app2')['1.1.0'] == 'rolled_back'
+    assert drained_backends() == []
     report = newest_report('rollback')  # its wall time is bench/rollback's business, not a test's
     assert report['passed'] and report['release'] == '1.0.0'
 
@@ -117,8 +154,11 @@ def test_broken_release_is_rolled_back_automatically():
     assert 'rolled back to 1.0.0' in out
     assert p.failed == 0, p.errors
     assert served_version() == '1.0.0'
-    assert active() == active('aura-app2') == '1.0.0'
+    assert active() == active('aura-app2') == active('aura-web1', '/var/www/aura-flow') == '1.0.0'
     assert ledger()['broken'] == 'failed'
+    assert ledger('aura-app2')['broken'] == 'deployed'  # staged, never switched: the rollout stopped at app1
+    assert {v for dummy, v in p.versions} == {'1.0.0'}  # the broken backend was drained throughout
+    assert drained_backends() == []
     report = newest_report('deploy')
     assert not report['passed'] and report['measured']['rolled_back']
     assert all(c['ok'] for c in report['checks'] if c['name'].startswith('after_rollback_'))
@@ -145,6 +185,7 @@ def test_rollback_config_restores_the_previous_env():
                              '-e', 'backend_daily_cost_limit=25', old='1.0.0', new='1.1.0')
     assert rc == 0, out[-3000:]
     assert p.failed == 0, p.errors
+    assert applied_migrations() == MIGRATIONS['1.1.0']
     assert 'DAILY_COST_LIMIT="25"' in on('aura-app1', 'cat', '/opt/aura-flow/shared/.env')
     assert 'DAILY_COST_LIMIT="10"' in on('aura-app1', 'cat', '/opt/aura-flow/shared/.env.previous')
     rc, out, p = under_probe('rollback + config', 'rollback.yml', '-e', 'rollback_config=true', old='1.1.0', new='1.0.0')
@@ -165,9 +206,12 @@ def sql(query):
 
 
 def test_rollback_db_restores_a_row_deleted_after_the_rollback_point():
-    rc, out = playbook('deploy.yml', '-e', 'aura_release=1.1.0')  # takes rollback-points/1.1.0.dump first
+    point = rollback_point('1.1.0')
+    rc, out = playbook('deploy.yml', '-e', 'aura_release=1.1.0')
     assert rc == 0, out[-3000:]
-    assert on('aura-db1', 'ls', '/var/backups/postgresql/rollback-points/').count('1.1.0.dump') >= 1
+    assert applied_migrations() == MIGRATIONS['1.1.0']
+    # the point is still the one taken before 1.1.0's first deploy (1.0.0 -> 1.1.0), not replaced
+    assert rollback_point('1.1.0') == point and 'rollback point of 1.1.0 kept as it is' in out
     row = sql('SELECT id, title FROM items ORDER BY id LIMIT 1')
     item_id = row.split('|')[0]
     sql('DELETE FROM items WHERE id = %s' % item_id)
@@ -180,6 +224,7 @@ def test_rollback_db_restores_a_row_deleted_after_the_rollback_point():
     rc, out = playbook('rollback.yml', '-e', 'rollback_db=true', '-e', 'confirm_db_rollback=yes')
     assert rc == 0, out[-3000:]
     assert sql('SELECT id, title FROM items WHERE id = %s' % item_id) == row
+    assert applied_migrations() == MIGRATIONS['1.0.0']  # the database as it was before 1.1.0 came
     assert active() == active('aura-app2') == '1.0.0'
     safety = [d for d in on('aura-db1', 'ls', '/var/backups/postgresql/').split() if d.endswith('.dump') and d not in dumps_before]
     assert safety, 'no safety backup was taken before the restore'
