@@ -202,14 +202,17 @@ def lab_state_check(request):
 
 @pytest.fixture(scope='session')
 def deployed_lab(lab):
-    """The lab serving 1.1.0 on both backends, by their release ledgers (not by whether nginx happens to
-    answer). When 1.1.0 is recorded on both but another release is active, the switch back is
-    ``rollback.yml -e rollback_to=1.1.0`` (what an operator runs); when it is not there, deploy.yml."""
+    """The lab serving 1.1.0 on both backends, by their release ledgers and the applied migrations (not by
+    whether nginx happens to answer). When 1.1.0 is recorded on both and its schema is in place but
+    another release is active, the switch back is ``rollback.yml -e rollback_to=1.1.0`` (what an
+    operator runs); otherwise deploy.yml, which migrates."""
     ledgers = [lab_ledger(h) for h in ('aura-app1', 'aura-app2')]
-    if not all(led and led.get('active') == '1.1.0' for led in ledgers):
+    migrated = ledgers[0] is not None and applied_migrations() == ['0001', '0002']
+    if not (migrated and all(led and led.get('active') == '1.1.0' for led in ledgers)):
         recorded = all(led and any(r['version'] == '1.1.0' and r['status'] != 'failed' for r in led['releases'])
                        for led in ledgers)
-        cmd = ['playbooks/rollback.yml', '-e', 'rollback_to=1.1.0'] if recorded else \
+        # a switch only when 1.1.0's schema is there (rollback_db may have restored an older one)
+        cmd = ['playbooks/rollback.yml', '-e', 'rollback_to=1.1.0'] if recorded and migrated else \
             ['playbooks/deploy.yml', '-e', 'aura_release=1.1.0']
         result = run([os.path.join(VENV_BIN, 'ansible-playbook')] + cmd, timeout=1800)
         assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]

@@ -1,4 +1,6 @@
-"""Verify auraflow.ops.postgres on the molecule host with testinfra."""
+"""Verify auraflow.ops.postgres on the primary of this scenario with testinfra: the single-server
+behaviour (listening, pg_hba, least privilege, backups, retention, a full backup disk). Merged here
+from the former postgres scenario, whose one host converged the same role the primary does."""
 
 import json
 
@@ -7,6 +9,9 @@ import pytest
 APP_USER = 'aura_flow_user'
 APP_PASSWORD = 'molecule-db-password-0123456789'
 BACKUP_DIR = '/var/backups/postgresql'
+ADDRESS = '172.30.96.21'  # the primary's network address
+
+testinfra_hosts = ['molecule-pg-primary']
 
 
 def app_sql(host, sql, address='127.0.0.1', password=APP_PASSWORD):
@@ -42,7 +47,7 @@ def test_server_and_timer_enabled_and_running(host):
 def test_listens_only_where_configured(host):
     listening = {str(s) for s in host.socket.get_listening_sockets() if s.startswith('tcp') and s.endswith(':5432')}
     assert 'tcp://0.0.0.0:5432' not in listening and 'tcp://:::5432' not in listening
-    assert {'tcp://127.0.0.1:5432', 'tcp://172.30.91.11:5432'} <= listening
+    assert {'tcp://127.0.0.1:5432', 'tcp://%s:5432' % ADDRESS} <= listening
 
 
 def test_pg_hba_is_scram_only(host):
@@ -66,9 +71,9 @@ def test_owner_role_is_least_privilege(host):
 
 
 def test_app_login_over_the_network_and_refusals(host):
-    assert app_sql(host, 'SELECT 1', address='172.30.91.11').stdout.strip() == '1'
+    assert app_sql(host, 'SELECT 1', address=ADDRESS).stdout.strip() == '1'
     assert app_sql(host, 'SELECT 1', password='wrong-password').rc != 0
-    no_password = host.run('psql -XAt -w -h 172.30.91.11 -U postgres -d postgres -c "SELECT 1"')
+    no_password = host.run('psql -XAt -w -h %s -U postgres -d postgres -c "SELECT 1"' % ADDRESS)
     assert no_password.rc != 0 and 'no pg_hba.conf entry' in no_password.stderr
 
 

@@ -1,0 +1,213 @@
+"""playbooks/restore.yml on the deployed lab (aura-db1 behind both backends), as an operator runs it.
+Moved here from the former molecule `restore` scenario, which built its own database and backend
+hosts for the same playbook. The tests run in file order and build on each other: a backup holding
+a canary item, the restore test, three refusals that must change nothing, then a live restore that
+brings the deleted canary back, and one that fails after the backends were stopped. The module ends
+with the stack healthy and the canary restored (the next module's start check proves it)."""
+
+import json
+import os
+
+import pytest
+
+from conftest import run, run_playbook
+
+pytestmark = pytest.mark.lab
+
+DB = 'aura-db1'
+APPS = ('aura-app1', 'aura-app2')
+BACKUP_DIR = '/var/backups/postgresql'
+CANARY = 'restore-canary-item'
+LOGIN = json.dumps({'email': 'demo@aura-flow.local', 'password': 'aura-demo-2024'})
+STATE = {}
+
+
+def on(host, *cmd, ok=True):
+    result = run(['docker', 'exec', host] + list(cmd), timeout=300)
+    if ok:
+        assert result.returncode == 0, '%s: %s%s' % (' '.join(cmd), result.stdout, result.stderr)
+    return result
+
+
+def sql(query, db='aura_flow'):
+    return on(DB, 'runuser', '-u', 'postgres', '--', 'psql', '-XAt', '-d', db, '-v', 'ON_ERROR_STOP=1', '-c',
+              query).stdout.strip()
+
+
+def dumps():
+    out = on(DB, 'find', BACKUP_DIR, '-maxdepth', '1', '-name', 'aura_flow-*.dump', '-printf', '%f\\n').stdout
+    return sorted(line for line in out.split() if line)
+
+
+def take_backup():
+    """A backup through the postgres role's unit (names carry the second: wait one out first)."""
+    on(DB, 'sleep', '1.1')
+    on(DB, 'systemctl', 'reset-failed', 'aura-pg-backup.service', ok=False)
+    on(DB, 'systemctl', 'start', 'aura-pg-backup.service')
+    return dumps()[-1]
+
+
+def main_pid(host):
+    return on(host, 'systemctl', 'show', '-p', 'MainPID', '--value', 'aura-flow-backend').stdout.strip()
+
+
+def api(path, token=None, body=None, host='aura-app1'):
+    """A request to the backend on an app host; (status, parsed body)."""
+    args = ['curl', '-s', '-o', '/tmp/restore-api.json', '-w', '%{http_code}']
+    if token:
+        args += ['-H', 'Authorization: Bearer ' + token]
+    if body is not None:
+        args += ['-H', 'Content-Type: application/json', '-d', body]
+    code = on(host, *(args + ['http://127.0.0.1:3001' + path])).stdout.strip()
+    text = on(host, 'cat', '/tmp/restore-api.json').stdout
+    return int(code), json.loads(text) if text.strip() else {}
+
+
+def token():
+    status, body = api('/api/auth/login', body=LOGIN)
+    assert status == 200, body
+    return body['token']
+
+
+def restore(**extra):
+    """restore.yml with extra vars: (rc, output, report or None)."""
+    rc, out, report, dummy = run_playbook('restore', '-e', json.dumps(extra), timeout=900)
+    return rc, out, report
+
+
+def unchanged_state():
+    """What a refused or test-only run must leave exactly as it was."""
+    return {
+        'db_oid': sql("SELECT oid FROM pg_database WHERE datname = 'aura_flow'", db='postgres'),
+        'databases': sql("SELECT string_agg(datname, ',' ORDER BY datname) FROM pg_database", db='postgres'),
+        'dumps': dumps(),
+        'backend_pids': [main_pid(h) for h in APPS],
+        'canary_rows': sql("SELECT count(*) FROM items WHERE title = '%s'" % CANARY),
+    }
+
+
+def test_backup_holds_the_canary():
+    sql("DELETE FROM items WHERE title = '%s'" % CANARY)  # a fresh start when the tests run again
+    status, body = api('/api/items', token=token(), body=json.dumps({'title': CANARY}))
+    assert status == 201, body
+    counts = {t: int(sql('SELECT count(*) FROM %s' % t)) for t in ('users', 'items')}
+    STATE['backup'] = take_backup()
+    manifest = json.loads(on(DB, 'cat', '%s/%s.json' % (BACKUP_DIR, STATE['backup'])).stdout)
+    assert manifest['row_counts'] == counts and counts['items'] >= 1 and counts['users'] >= 1
+
+
+def test_restore_test_proves_the_backup_and_leaves_no_scratch_database():
+    before = unchanged_state()
+    rc, out, report = restore(restore_test=True)
+    assert rc == 0, out[-3000:]
+    assert 'restore: PASSED' in out
+    assert report['kind'] == 'restore' and report['passed'] and report['targets']['mode'] == 'test'
+    assert report['measured']['file'] == '%s/%s' % (BACKUP_DIR, STATE['backup'])
+    assert {c['name'] for c in report['checks']} >= {'restore', 'min_rows', 'checksum'}
+    assert sql("SELECT count(*) FROM pg_database WHERE datname LIKE 'auraflow_verify%'", db='postgres') == '0'
+    assert unchanged_state() == before
+
+
+def test_missing_backup_lists_the_newest_and_changes_nothing():
+    before = unchanged_state()
+    rc, out, dummy = restore(backup='aura_flow-19990101T000000Z.dump', confirm_restore='yes')
+    assert rc != 0
+    assert "backup 'aura_flow-19990101T000000Z.dump' not found" in out
+    assert STATE['backup'] in out and 'Nothing was changed' in out
+    assert unchanged_state() == before
+
+
+def test_unconfirmed_restore_is_refused_and_changes_nothing():
+    before = unchanged_state()
+    rc, out, dummy = restore(confirm_restore='no')
+    assert rc != 0
+    assert 'restore refused' in out and '-e confirm_restore=yes' in out and 'Nothing was changed' in out
+    assert unchanged_state() == before
+
+
+def test_corrupted_backup_is_refused_before_the_backends_stop():
+    good = '%s/%s' % (BACKUP_DIR, STATE['backup'])
+    bad = '%s/aura_flow-20000101T000000Z.dump' % BACKUP_DIR
+    size = int(on(DB, 'stat', '-c', '%s', good).stdout)
+    on(DB, 'sh', '-c', 'head -c %d %s > %s && chown postgres: %s' % (size * 2 // 3, good, bad, bad))
+    before = unchanged_state()
+    stopped_at = [on(h, 'systemctl', 'show', '-p', 'InactiveEnterTimestamp', '--value', 'aura-flow-backend').stdout
+                  for h in APPS]
+    try:
+        rc, out, dummy = restore(backup=bad, confirm_restore='yes')
+        assert rc != 0
+        assert 'is not a valid backup' in out and 'Nothing was restored and the backends were not touched' in out
+        assert 'Stop aura-flow-backend' not in out
+        assert [on(h, 'systemctl', 'show', '-p', 'InactiveEnterTimestamp', '--value', 'aura-flow-backend').stdout
+                for h in APPS] == stopped_at
+        assert sql("SELECT count(*) FROM pg_database WHERE datname LIKE 'auraflow_verify%'", db='postgres') == '0'
+        after = unchanged_state()
+    finally:
+        on(DB, 'rm', '-f', bad)
+    before['dumps'].remove(os.path.basename(bad))
+    after['dumps'].remove(os.path.basename(bad))
+    assert after == before
+
+
+def test_restore_brings_a_deleted_row_back():
+    assert sql("DELETE FROM items WHERE title = '%s'" % CANARY) == 'DELETE 1'
+    old_oid = sql("SELECT oid FROM pg_database WHERE datname = 'aura_flow'", db='postgres')
+    old_pids = [main_pid(h) for h in APPS]
+    rc, out, report = restore(backup='latest', confirm_restore='yes')
+    assert rc == 0, out[-3000:]
+    assert 'restore: PASSED' in out
+    print('restore report: %s' % json.dumps(report['measured']))
+    assert report['passed'] and [c['name'] for c in report['checks']] == [
+        'backup_verified', 'backends_stopped', 'safety_backup', 'restore', 'restored_rows'] + ['health ' + h for h in APPS]
+    assert report['measured']['file'] == '%s/%s' % (BACKUP_DIR, STATE['backup'])
+
+    # The canary is back, in a new database owned by the app role, and nothing else is left over.
+    assert sql("SELECT count(*) FROM items WHERE title = '%s'" % CANARY) == '1'
+    assert sql("SELECT oid FROM pg_database WHERE datname = 'aura_flow'", db='postgres') != old_oid
+    assert sql("SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'aura_flow'", db='postgres') == 'aura_flow_user'
+    assert sql("SELECT string_agg(DISTINCT tableowner, ',') FROM pg_tables WHERE schemaname = 'public'") == 'aura_flow_user'
+    assert sql("SELECT count(*) FROM pg_database WHERE datname ~ '(restore|verify)'", db='postgres') == '0'
+    assert 'restoring' not in on(DB, 'ls', '-A', BACKUP_DIR).stdout
+
+    # The safety backup is the database as it was: the newest dump, without the canary.
+    safety = report['measured']['safety_backup']
+    assert safety == '%s/%s' % (BACKUP_DIR, dumps()[-1]) and safety != report['measured']['file']
+    on(DB, 'sh', '-c', 'cd %s && sha256sum -c %s.sha256' % (BACKUP_DIR, os.path.basename(safety)))
+    items = on(DB, 'pg_restore', '--data-only', '--table=items', '-f', '-', safety).stdout
+    assert 'Invite the team' in items and CANARY not in items
+
+    # Every backend was restarted, passes its health check and serves the restored data.
+    assert [main_pid(h) for h in APPS] != old_pids and all(a != b for a, b in zip([main_pid(h) for h in APPS], old_pids))
+    for host in APPS:
+        status, body = api('/health', host=host)
+        assert status == 200 and body['db'] == 'ok', (host, body)
+    status, body = api('/api/items', token=token())
+    assert status == 200 and CANARY in [item['title'] for item in body['items']]
+
+
+def test_failed_restore_brings_the_backends_back_and_names_the_safety_backup():
+    # A dump with a table the app role would not own: it restores fine in the scratch database,
+    # and the role refuses it after the backends were stopped and the safety backup was taken.
+    sql('CREATE TABLE intruder (id int)')
+    try:
+        bad = take_backup()
+    finally:
+        sql('DROP TABLE IF EXISTS intruder')
+    old_oid = sql("SELECT oid FROM pg_database WHERE datname = 'aura_flow'", db='postgres')
+    old_pids = [main_pid(h) for h in APPS]
+    rc, out, report = restore(backup=bad, confirm_restore='yes')
+    assert rc != 0
+    assert 'public.intruder owned by postgres' in out and 'the live database aura_flow was not changed' in out
+    safety = dumps()[-1]
+    assert safety != bad and 'Safety backup of the database as it was: %s/%s' % (BACKUP_DIR, safety) in out
+    assert 'Backends: %s' % ', '.join('%s healthy' % h for h in APPS) in out
+    assert not report['passed'] and [c['name'] for c in report['checks'] if not c['ok']] == ['restore']
+    # Nothing changed in the database; the backends were stopped, started again and serve the data.
+    assert sql("SELECT oid FROM pg_database WHERE datname = 'aura_flow'", db='postgres') == old_oid
+    assert sql("SELECT count(*) FROM pg_database WHERE datname ~ 'restore'", db='postgres') == '0'
+    assert sql("SELECT count(*) FROM items WHERE title = '%s'" % CANARY) == '1'
+    assert all(a != b for a, b in zip([main_pid(h) for h in APPS], old_pids))
+    status, body = api('/api/items', token=token())
+    assert status == 200 and CANARY in [item['title'] for item in body['items']]
+    # the refused dump must not stay the newest backup a later 'latest' restore would pick
+    on(DB, 'sh', '-c', 'rm -f %s/%s %s/%s.sha256 %s/%s.json' % ((BACKUP_DIR, bad) * 3))
