@@ -51,9 +51,9 @@ check: ## Fast tier, no Docker: lint, sanity, unit, app, local integration (day-
 	@[ "$(STAGE_FRESH)" = 0 ] || rm -f $(STAGE_LOG)
 	@$(MAKE) --no-print-directory lint sanity unit app integration-local; rc=$$?; $(STAGE) --table $(STAGE_LOG); exit $$rc
 
-test: ## Everything CI runs: the fast tier, then a fresh lab, the lab integration tests and molecule
+test: ## Everything CI runs, in two lanes: a fresh lab + lab tests | lint, sanity, unit, app, local tests, molecule (LANES=1: serial)
 	@[ "$(STAGE_FRESH)" = 0 ] || rm -f $(STAGE_LOG)
-	@$(MAKE) --no-print-directory lint sanity unit app integration-local lab-fresh integration-lab molecule; rc=$$?; $(STAGE) --table $(STAGE_LOG); exit $$rc
+	@scripts/test-all
 
 lint: setup ## yamllint + ansible-lint (production profile, offline)
 	@$(STAGE) lint bash -c 'yamllint --strict . && ansible-lint'
@@ -75,7 +75,7 @@ integration-local: setup artifacts app-deps ## Integration tests that need only 
 lab-fresh: setup ## Recreate the lab from its cached image (the lab tier starts from nothing deployed)
 	@$(STAGE) lab bash -c 'scripts/lab down && scripts/lab up'
 
-integration-lab: setup artifacts lab-fresh ## Lab integration tests on a fresh lab, one at a time in conftest.LAB_ORDER
+integration-lab: setup artifacts ## Lab integration tests, one at a time in conftest.LAB_ORDER (on a fresh lab: make lab-fresh first)
 	@$(STAGE) "lab integration" scripts/pytest -m lab --durations=30 tests/integration
 
 molecule: setup artifacts ## Every molecule scenario under molecule/ on the lab image
@@ -84,7 +84,7 @@ molecule: setup artifacts ## Every molecule scenario under molecule/ on the lab 
 	  start=$$(date +%s); molecule test -s $$s; echo "== molecule $$s: $$(( $$(date +%s) - start ))s"; done'
 
 ee: setup ## Build the AWX execution environment (scripts/ee build; tests/integration/test_ee.py runs playbooks in it)
-	scripts/ee build
+	@$(STAGE) "ee build" scripts/ee build
 
 bench: setup artifacts app-deps ## Performance comparisons under bench/ (not part of test)
 	@set -e; found=0; for b in bench/*; do [ -f "$$b" ] && [ -x "$$b" ] || continue; \
