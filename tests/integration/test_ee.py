@@ -10,13 +10,12 @@ import glob
 import json
 import os
 import ssl
-import subprocess
 import urllib.request
 
 import pytest
 import yaml
 
-from conftest import ROOT, VENV_BIN, require, run
+from conftest import ROOT, VENV_BIN, lab_ledger, require, run
 
 EE = os.path.join(ROOT, 'scripts', 'ee')
 IMAGE = os.environ.get('EE_IMAGE', 'auraflow/ops-ee:latest')
@@ -62,8 +61,9 @@ def served_version():
 
 
 def ledger(host='aura-app1'):
-    out = subprocess.run(['docker', 'exec', host, 'cat', '/opt/aura-flow/releases.json'], capture_output=True, text=True, check=True)
-    return json.loads(out.stdout)
+    led = lab_ledger(host)
+    assert led is not None, 'no release ledger on %s' % host
+    return led
 
 
 def switch_to(release):
