@@ -52,3 +52,18 @@ def test_failing_check_fails_the_play_after_writing(tmp_path):
     assert report['passed'] is False
     assert 'FAIL   P1        p95' in result.stdout
     assert 'demo failed: p95' in result.stdout + result.stderr
+
+
+def test_reports_are_private_whatever_the_umask(tmp_path):
+    """JSON and HTML reports hold e-mail addresses and screenshots: 0600 or 0640 even under umask 000."""
+    playbook = tmp_path / 'play.yml'
+    playbook.write_text(PLAY.format(dir=tmp_path / 'reports', p95_ok='true').replace(
+        '      report_release: 1.2.3', '      report_release: 1.2.3\n      report_html: true'))
+    result = run(['sh', '-c', 'umask 000 && exec "$@"', 'sh', os.path.join(VENV_BIN, 'ansible-playbook'),
+                  '-i', 'localhost,', str(playbook)])
+    assert result.returncode == 0, result.stdout + result.stderr
+    written = sorted((tmp_path / 'reports').glob('demo-*'))
+    assert [p.suffix for p in written] == ['.html', '.json']
+    modes = {p.name: oct(p.stat().st_mode & 0o777) for p in written}
+    assert set(modes.values()) <= {'0o600', '0o640'}, modes
+    assert (tmp_path / 'reports').stat().st_mode & 0o007 == 0, oct((tmp_path / 'reports').stat().st_mode)
