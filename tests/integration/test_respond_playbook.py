@@ -93,13 +93,41 @@ def test_clear_port_refuses_our_own_backend_and_stops_a_foreign_process(deployed
     pid = sh('aura-app1', 'nohup python3 -m http.server 3001 --directory /tmp/respond-test >/dev/null 2>&1 & echo $!')
     try:
         time.sleep(1)
+        # python3 is not in the killable set (node, nodejs): refused, naming the option that allows it
         rc, out, report = respond('-e', 'respond_action=clear_port', '-e', 'respond_host=aura-app1', '-e', 'confirm=yes')
+        flat = ' '.join(out.split())
+        assert rc != 0 and 'python3 (pid %s) is not in the killable set respond_clear_port_names (node, nodejs)' % pid in flat, out[-3000:]
+        assert '"respond_clear_port_names": ["node", "nodejs", "python3"]' in flat and 'Nothing was changed' in flat
+        assert sh('aura-app1', 'kill -0 %d 2>/dev/null && echo alive || echo gone' % int(pid)) == 'alive'
+        rc, out, report = respond('-e', 'respond_action=clear_port', '-e', 'respond_host=aura-app1', '-e', 'confirm=yes',
+                                  '-e', '{"respond_clear_port_names": ["node", "nodejs", "python3"]}')
         assert rc == 0, out[-3000:]
         assert 'stopped python3 (pid %s) holding :3001' % pid in report['checks'][0]['detail']
         assert sh('aura-app1', 'kill -0 %d 2>/dev/null && echo alive || echo gone' % int(pid)) == 'gone'
         assert unit('aura-app1', 'ActiveState') == 'active'
     finally:
         sh('aura-app1', 'kill %d 2>/dev/null; systemctl start aura-flow-backend' % int(pid), check=False)
+        wait_healthy('aura-app1')
+
+
+def test_clear_port_never_stops_pid_1(deployed):
+    """systemd (PID 1 of the container) holding the backend port through a socket unit: refused whatever
+    respond_clear_port_names says, before anything is stopped."""
+    unit = '/run/systemd/system/respond-test'
+    sh('aura-app1', 'systemctl stop aura-flow-backend && printf "[Socket]\\nListenStream=3001\\n" > %s.socket '
+       '&& printf "[Service]\\nExecStart=/bin/true\\n" > %s.service && systemctl daemon-reload '
+       '&& systemctl start respond-test.socket' % (unit, unit))
+    try:
+        assert 'pid=1,' in sh('aura-app1', "ss -ltnpH 'sport = :3001'")
+        rc, out, report = respond('-e', 'respond_action=clear_port', '-e', 'respond_host=aura-app1', '-e', 'confirm=yes',
+                                  '-e', '{"respond_clear_port_names": ["node", "systemd"]}')
+        flat = ' '.join(out.split())
+        assert rc != 0 and 'systemd (pid 1) is the init of the host or container' in flat, out[-3000:]
+        assert 'pid 1 is never stopped, there is no override' in flat
+        assert sh('aura-app1', 'systemctl is-active respond-test.socket') == 'active'
+    finally:
+        sh('aura-app1', 'systemctl stop respond-test.socket respond-test.service; rm -f %s.socket %s.service; '
+           'systemctl daemon-reload; systemctl start aura-flow-backend' % (unit, unit), check=False)
         wait_healthy('aura-app1')
 
 
@@ -167,13 +195,20 @@ INCIDENT = '/etc/nginx/aura-flow-incident'
 
 
 def test_block_ip_denies_the_address_until_unblocked(deployed):
-    rc, out, report = respond('--check', '-e', 'respond_action=block_ip', '-e', 'respond_ip=172.30.80.1')
+    # 172.30.80.1 is the controller on the lab network (and in aura_lab_subnet): refused unless forced
+    rc, out, report = respond('-e', 'respond_action=block_ip', '-e', 'respond_ip=172.30.80.1', '-e', 'confirm=yes')
+    flat = ' '.join(out.split())
+    assert rc != 0 and report is None, out[-3000:]
+    assert 'the controller (172.30.80.1)' in flat and 'To block it deliberately: -e respond_block_own=yes' in flat
+    assert sh('aura-web1', 'ls %s' % INCIDENT) == ''
+    rc, out, report = respond('--check', '-e', 'respond_action=block_ip', '-e', 'respond_ip=172.30.80.1', '-e', 'respond_block_own=yes')
     assert rc == 0 and 'would be written' in report['checks'][0]['detail'], out[-3000:]
     assert sh('aura-web1', 'ls %s' % INCIDENT) == ''
     rc, out, report = respond('-e', 'respond_action=block_ip', '-e', 'respond_ip=not-an-ip', '-e', 'confirm=yes')
     assert rc != 0 and 'need -e respond_ip=<IPv4/IPv6 address or CIDR>' in out
     try:
-        rc, out, report = respond('-e', 'respond_action=block_ip', '-e', 'respond_ip=172.30.80.1', '-e', 'confirm=yes')
+        rc, out, report = respond('-e', 'respond_action=block_ip', '-e', 'respond_ip=172.30.80.1', '-e', 'confirm=yes',
+                                  '-e', 'respond_block_own=yes')
         assert rc == 0 and report['passed'], out[-3000:]
         assert report['checks'][0]['detail'] == INCIDENT + '/server-block-172_30_80_1.conf written'
         assert status(HEALTH) == '403'
