@@ -95,8 +95,8 @@ def clear_port_problems(ss_output, killable=('node', 'nodejs')):
                 '%s (pid %d) is a system service or container runtime (rule: %s are never stopped, there is no override - '
                 'free the port by hand)' % (name, pid, ', '.join(sorted(NEVER_KILLED | {'systemd*'}))))})
         elif name not in killable:
+            wider = '[%s]' % ', '.join('"%s"' % n for n in killable + [name])
             problems.append({'rule': 'respond_clear_port_names', 'msg': (
                 '%s (pid %d) is not in the killable set respond_clear_port_names (%s). To stop it deliberately: '
-                "-e '{\"respond_clear_port_names\": %s}'" % (name, pid, ', '.join(killable) or 'empty',
-                                                           '[%s]' % ', '.join('"%s"' % n for n in killable + [name])))})
+                "-e '{\"respond_clear_port_names\": %s}'" % (name, pid, ', '.join(killable) or 'empty', wider))})
     return problems
