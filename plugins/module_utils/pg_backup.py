@@ -6,7 +6,7 @@
 * format detection by content (magic bytes and SQL heuristics), never by file name;
 * ``.sha256`` sidecar parsing (``sha256sum``, ``sha256sum --tag`` / BSD and bare-digest styles);
 * ``pg_restore --list`` parsing (header, creation time, TABLE entries);
-* a streaming scan of plain SQL (pg_dump header/footer, tables, psql meta-commands and
+* a psql-compatible lexer for plain SQL (pg_dump header/footer, tables, psql meta-commands and
   cluster-level statements that would reach outside a scratch database);
 * the ordered list of checks, their severities and the verdict (via ``findings.py``).
 
@@ -28,8 +28,10 @@ ARCHIVE_FORMATS = ('custom', 'directory', 'tar')
 PARALLEL_FORMATS = ('custom', 'directory')
 
 # Check names (a contract), in the order the module runs them, and the severity of a failure.
-CHECK_ORDER = ('exists', 'non_empty', 'format', 'min_size', 'checksum', 'toc', 'age', 'restore', 'expected_tables', 'min_rows')
+CHECK_ORDER = ('exists', 'non_empty', 'format', 'min_size', 'checksum', 'toc', 'age', 'disk_space', 'restore',
+               'expected_tables', 'min_rows')
 CHECK_SEVERITY = {
+    'disk_space': 'critical',
     'exists': 'critical',
     'non_empty': 'critical',
     'format': 'critical',
@@ -61,12 +63,6 @@ SQL_FIRST_WORDS = frozenset((
     'revoke', 'update', 'delete', 'with', 'do', 'truncate', 'commit', 'reset', 'values', 'analyze', 'vacuum',
     '\\restrict', '\\connect', '\\set', '\\encoding',
 ))
-# psql meta-commands pg_dump itself writes into a plain single-database dump.
-ALLOWED_META_COMMANDS = frozenset(('\\restrict', '\\unrestrict'))
-# Statements that act on the cluster rather than the current database.
-CLUSTER_STATEMENT = re.compile(
-    br'^\s*(CREATE|ALTER|DROP)\s+(DATABASE|ROLE|USER|GROUP|TABLESPACE)\b|^\s*ALTER\s+SYSTEM\b', re.IGNORECASE)
-COPY_FROM_STDIN = re.compile(br'^COPY\s.*\sFROM\s+stdin(\s+.*)?;\s*$', re.IGNORECASE)
 CREATE_TABLE = re.compile(
     r'^CREATE\s+(?:(?:UNLOGGED|GLOBAL\s+TEMPORARY|TEMPORARY|TEMP)\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?'
     r'((?:"(?:[^"]|"")+"|[^\s."(]+)(?:\.(?:"(?:[^"]|"")+"|[^\s."(]+))?)', re.IGNORECASE)
@@ -339,6 +335,7 @@ def parse_toc_listing(text):
     entries = 0
     tables = []
     table_data = []
+    owners = set()
     in_header = True
     for line in text.splitlines():
         if in_header and line.startswith(';'):
@@ -361,6 +358,8 @@ def parse_toc_listing(text):
         in_header = False
         entries += 1
         rest = match.group(4)
+        if not rest.endswith(' ') and ' ' in rest:
+            owners.add(rest.rsplit(' ', 1)[1])  # the owner is last (empty for an extension)
         for desc, kind in _TABLE_DESCS:
             if rest.startswith(desc + ' '):
                 if kind:
@@ -369,7 +368,7 @@ def parse_toc_listing(text):
                         (tables if kind == 'table' else table_data).append(name)
                 break
     return {'header': header, 'created_at': created_at, 'created_tz': created_tz, 'entries': entries,
-            'tables': tables, 'table_data': table_data}
+            'tables': tables, 'table_data': table_data, 'owners': sorted(owners)}
 
 
 def _toc_table_name(rest):
@@ -395,50 +394,334 @@ def toc_created_epoch(created_at):
 
 # --------------------------------------------------------------------------- plain SQL
 
-class PlainScan:
-    """A streaming scan of plain SQL, fed one line (bytes) at a time.
+class SqlRefused(Exception):
+    """Plain SQL that must not reach psql (raised by ``PlainScan.feed`` in strict mode)."""
 
-    Tracks COPY ... FROM stdin blocks (whose data lines may start with a backslash) so that
-    psql meta-commands are recognised only outside them.
+
+_WS = frozenset(b' \t\r\n\f\v')
+_WORD = re.compile(br'[A-Za-z_\x80-\xff][A-Za-z_\x80-\xff0-9$]*')
+_NUMBER = re.compile(br'[0-9]+')
+_DOLLAR_DELIM = re.compile(br'\$(?:[A-Za-z_\x80-\xff][A-Za-z_\x80-\xff0-9]*)?\$')
+_PARAM = re.compile(br'\$[0-9]+')
+_RESTRICT_LINE = re.compile(br'^\\(?:un)?restrict [A-Za-z0-9]+\r?\n?$')
+_TOP, _XQ, _XE, _XUS, _XB, _XQS, _XD, _XDOLQ, _XC, _COPY = range(10)
+_LITERAL_KINDS = (_XQ, _XE, _XUS, _XB)
+_CREATE_FUNCTION_WORDS = ('create', 'function', 'procedure', 'or', 'replace')
+
+
+class PlainScan:
+    """A streaming lexer for plain SQL as ``psql`` reads it, fed one line (bytes) at a time.
+
+    It follows psql's own lexer (``psqlscan.l``): string literals (standard, ``E''``, ``U&''``,
+    ``B''``/``X''``, and the continuation of a literal on a following line), quoted identifiers,
+    dollar quotes, ``--`` and nested ``/* */`` comments, parentheses and the ``BEGIN ... END`` of
+    SQL-standard function bodies (which decide where psql ends a statement), and the data of a
+    ``COPY ... FROM stdin`` (which psql passes to the server unread, up to a line ``\\.``).
+
+    Found: a backslash anywhere outside literals, comments and COPY data (a psql meta-command such
+    as ``\\!``, ``\\connect``, ``\\copy ... program``; only pg_dump's own ``\\restrict KEY`` and
+    ``\\unrestrict KEY`` lines are allowed); statements that act on the cluster (CREATE/ALTER/DROP
+    DATABASE/ROLE/USER/GROUP/TABLESPACE, ALTER SYSTEM); a standard string literal whose end
+    depends on ``standard_conforming_strings`` (so psql could read the rest of the file
+    differently); pg_dump's header and footer, and the tables created.
+
+    With ``strict=True`` ``feed`` raises SqlRefused at the first refusal and returns the bytes to
+    hand to psql: the input without ownership and privilege statements (``ALTER ... OWNER TO``,
+    ``SET SESSION AUTHORIZATION``, ``GRANT``, ``REVOKE``, ``ALTER DEFAULT PRIVILEGES``), as
+    ``pg_restore --no-owner --no-privileges`` would restore; the roles they name are collected
+    in ``owner_roles``.
     """
 
-    def __init__(self):
+    def __init__(self, strict=False):
+        self.strict = strict
         self.lines = 0
         self.pg_dump_header = False
         self.pg_dumpall = False
         self.complete = False
         self.dumped_by = None
         self.tables = []
-        self.meta_commands = []        # (line number, command) not written by pg_dump
+        self.meta_commands = []        # (line number, text) not written by pg_dump
         self.cluster_statements = []   # (line number, statement start)
+        self.other_refusals = []       # (line number, why)
+        self.owner_roles = set()
+        self.skipped_statements = 0
         self.in_copy = False
         self.unterminated_copy = False
+        self.state = _TOP
+        self.literal_kind = None       # the literal an _XQS state may continue
+        self.newline_seen = False
+        self.backslashes = 0           # backslashes just before the current position in a standard literal
+        self.dollar_tag = None
+        self.comment_depth = 0
+        self.quoted_from = None
+        self._new_statement()
+
+    # -- statements
+
+    def _new_statement(self):
+        self.raw = []                  # the statement's bytes (strict mode)
+        self.tokens = []               # its first top-level tokens (words lower-cased, quoted names as written)
+        self.last_tokens = []          # its last three
+        self.head = None
+        self.head_line = None
+        self.paren_depth = 0
+        self.begin_depth = 0
+        self.identifiers = ['', '', '', '']
+        self.identifier_count = 0
+        self.copy_from_stdin = False
+
+    def _token(self, token, line, pos, is_word):
+        if self.head is None:
+            self.head = line[pos:pos + 400].decode('utf-8', errors='replace')
+            self.head_line = self.lines
+        if len(self.tokens) < 6:
+            self.tokens.append(token)
+        self.last_tokens = (self.last_tokens + [token])[-3:]
+        if self.paren_depth == 0 and self.tokens[0] == 'copy' and token == 'stdin' and len(self.last_tokens) > 1 \
+                and self.last_tokens[-2] == 'from':
+            self.copy_from_stdin = True
+        if not is_word:
+            return
+        # psql's heuristic for CREATE [OR REPLACE] FUNCTION|PROCEDURE ... BEGIN ATOMIC ... END
+        if self.identifier_count == 0:
+            self.identifiers = ['', '', '', '']
+        if token in _CREATE_FUNCTION_WORDS and self.identifier_count < 4:
+            self.identifiers[self.identifier_count] = token[0]
+        self.identifier_count += 1
+        ids = self.identifiers
+        if ids[0] == 'c' and (ids[1] in ('f', 'p') or (ids[1] == 'o' and ids[2] == 'r' and ids[3] in ('f', 'p'))) \
+                and self.paren_depth == 0:
+            if token == 'begin':
+                self.begin_depth += 1
+            elif token == 'case':
+                if self.begin_depth >= 1:
+                    self.begin_depth += 1
+            elif token == 'end' and self.begin_depth > 0:
+                self.begin_depth -= 1
+
+    def _refuse(self, bucket, text, number=None):
+        bucket.append((self.lines if number is None else number, text))
+        if self.strict:
+            raise SqlRefused(self.refusals()[0])
+
+    def _end_statement(self):
+        """Classify the statement that just ended; return its bytes to pass on (strict mode)."""
+        tokens, out = self.tokens, b''.join(self.raw)
+        first = tokens[0] if tokens else None
+        second = tokens[1] if len(tokens) > 1 else None
+        head = (self.head or '').strip()
+        if (first in ('create', 'alter', 'drop') and second in ('database', 'role', 'user', 'group', 'tablespace')) or \
+                (first == 'alter' and second == 'system'):
+            self._refuse(self.cluster_statements, head.splitlines()[0][:80] if head else first, self.head_line)
+        skip = False
+        if first == 'alter' and second == 'default':
+            skip = True
+        elif first in ('grant', 'revoke'):
+            skip = True
+        elif first == 'alter' and len(self.last_tokens) == 3 and self.last_tokens[:2] == ['owner', 'to']:
+            self.owner_roles.add(_unquote(self.last_tokens[2]))
+            skip = True
+        elif first in ('set', 'reset') and second == 'session' and len(tokens) > 2 and tokens[2] == 'authorization':
+            if first == 'set' and len(tokens) > 3:
+                self.owner_roles.add(_unquote(self.last_tokens[-1]))
+            skip = True
+        elif first == 'create' and head:
+            match = CREATE_TABLE.match(head)
+            if match:
+                self.tables.append(qualify_table(match.group(1)))
+        if skip:
+            self.skipped_statements += 1
+            out = b''
+        self._new_statement()
+        return out
+
+    def _open_quoted(self, line, pos, body):
+        if self.head is None:
+            self.head = line[pos:pos + 400].decode('utf-8', errors='replace')
+            self.head_line = self.lines
+        self.quoted_from = (self.lines, body)
+
+    def _close_quoted(self, line, pos, quote):
+        """A literal or quoted name ended at ``pos``: a token of its text when it began on this line."""
+        value = ''
+        if self.quoted_from and self.quoted_from[0] == self.lines:
+            text = line[self.quoted_from[1]:pos].replace(quote.encode() * 2, quote.encode())
+            value = text.decode('utf-8', errors='replace')
+        self.quoted_from = None
+        self._token(quote + value, line, pos, False)
+
+    # -- the lexer
 
     def feed(self, line):
         self.lines += 1
+        out = []
         if self.in_copy:
             if line.rstrip(b'\r\n') == b'\\.':
                 self.in_copy = False
-            return
-        if line.startswith(b'--'):
+            return line if self.strict else None
+        if self.state == _TOP and not self.tokens and line.startswith(b'--'):
             self._comment(line)
-            return
-        if line.startswith(b'\\'):
-            command = line.split(None, 1)[0].decode('utf-8', errors='replace') if line.strip() else '\\'
-            if command not in ALLOWED_META_COMMANDS:
-                self.meta_commands.append((self.lines, line[:80].decode('utf-8', errors='replace').rstrip()))
-            return
-        if line.startswith(b'COPY ') and COPY_FROM_STDIN.match(line.rstrip(b'\r\n')):
-            self.in_copy = True
-            return
-        if line[:1] in (b'C', b'c', b'A', b'a', b'D', b'd', b' ', b'\t'):
-            if CLUSTER_STATEMENT.match(line):
-                self.cluster_statements.append((self.lines, line[:80].decode('utf-8', errors='replace').rstrip()))
-                return
-            if line[:6].upper() == b'CREATE':
-                match = CREATE_TABLE.match(line.decode('utf-8', errors='replace'))
-                if match:
-                    self.tables.append(qualify_table(match.group(1)))
+        if self.state == _TOP and not self.tokens and _RESTRICT_LINE.match(line):
+            out.append(b''.join(self.raw))
+            self.raw = []
+            out.append(line)
+            return b''.join(out) if self.strict else None
+        pos, end = 0, len(line)
+        start = 0                       # start of the bytes not yet added to self.raw
+        while pos < end:
+            state = self.state
+            char = line[pos]
+            if state == _TOP:
+                if char in _WS:
+                    pos += 1
+                elif char == 0x2d and line[pos + 1:pos + 2] == b'-':      # -- comment: the rest of the line
+                    pos = end
+                elif char == 0x2f and line[pos + 1:pos + 2] == b'*':      # /* comment
+                    self.state, self.comment_depth = _XC, 1
+                    pos += 2
+                elif char == 0x5c:                                          # backslash: a psql meta-command
+                    text = line[pos:pos + 80].decode('utf-8', errors='replace').rstrip()
+                    self._refuse(self.meta_commands, text)
+                    pos = end                                               # psql reads its arguments to the line end
+                elif char == 0x27:                                          # '
+                    self._open_quoted(line, pos, pos + 1)
+                    self.state, self.backslashes = _XQ, 0
+                    pos += 1
+                elif char == 0x22:                                          # "
+                    self._open_quoted(line, pos, pos + 1)
+                    self.state = _XD
+                    pos += 1
+                elif char == 0x24:                                          # $
+                    match = _DOLLAR_DELIM.match(line, pos)
+                    if match:
+                        self._token('$', line, pos, False)
+                        self.state, self.dollar_tag = _XDOLQ, match.group(0)
+                        pos = match.end()
+                    else:
+                        match = _PARAM.match(line, pos)
+                        pos = match.end() if match else pos + 1
+                elif char == 0x3b:                                          # ;
+                    pos += 1
+                    if self.paren_depth == 0 and self.begin_depth == 0:
+                        if self.strict:
+                            self.raw.append(line[start:pos])
+                        start = pos
+                        copy = self.copy_from_stdin
+                        out.append(self._end_statement())
+                        if copy:
+                            if line[pos:].strip():
+                                self._refuse(self.other_refusals, 'COPY ... FROM stdin followed by more on its line')
+                            out.append(line[pos:])
+                            self.in_copy = True
+                            return b''.join(out) if self.strict else None
+                elif char == 0x28:
+                    self.paren_depth += 1
+                    pos += 1
+                elif char == 0x29:
+                    if self.paren_depth > 0:
+                        self.paren_depth -= 1
+                    pos += 1
+                else:
+                    match = _WORD.match(line, pos)
+                    if match:
+                        word = match.group(0)
+                        nxt = line[match.end():match.end() + 2]
+                        if len(word) == 1 and nxt[:1] == b"'" and word in b'eEbBxX':
+                            self._open_quoted(line, pos, match.end() + 1)
+                            self.state = _XE if word in b'eE' else _XB
+                            pos = match.end() + 1
+                            continue
+                        if len(word) == 1 and word in b'uU' and nxt in (b"&'", b'&"'):
+                            self._open_quoted(line, pos, match.end() + 2)
+                            self.state = _XUS if nxt == b"&'" else _XD
+                            pos = match.end() + 2
+                            continue
+                        self._token(word.decode('utf-8', errors='replace').lower(), line, pos, True)
+                        pos = match.end()
+                        continue
+                    match = _NUMBER.match(line, pos)
+                    if match:
+                        self._token(match.group(0).decode(), line, pos, False)
+                        pos = match.end()
+                        continue
+                    self._token(chr(char), line, pos, False)               # an operator or other punctuation
+                    pos += 1
+            elif state == _XQ:
+                if char == 0x5c:
+                    self.backslashes += 1
+                    pos += 1
+                    continue
+                if char == 0x27:
+                    if self.backslashes % 2:
+                        # E-string rules (standard_conforming_strings off) would read \' as a quote inside the
+                        # literal: psql's reading of everything after it depends on a setting the SQL can change.
+                        self._refuse(self.other_refusals, "a string literal with \\' whose end depends on "
+                                     'standard_conforming_strings')
+                    if line[pos + 1:pos + 2] == b"'":
+                        pos += 2
+                    else:
+                        self._close_quoted(line, pos, "'")
+                        self.state, self.literal_kind, self.newline_seen = _XQS, _XQ, False
+                        pos += 1
+                else:
+                    pos += 1
+                self.backslashes = 0
+            elif state in (_XE, _XUS, _XB):
+                if char == 0x5c and state == _XE:
+                    pos += 2
+                elif char == 0x27:
+                    if state != _XB and line[pos + 1:pos + 2] == b"'":
+                        pos += 2
+                    else:
+                        self._close_quoted(line, pos, "'")
+                        self.state, self.literal_kind, self.newline_seen = _XQS, state, False
+                        pos += 1
+                else:
+                    pos += 1
+            elif state == _XQS:                                             # after a literal: may continue on a new line
+                if char in _WS:
+                    if char == 0x0a:
+                        self.newline_seen = True
+                    pos += 1
+                elif char == 0x2d and line[pos + 1:pos + 2] == b'-':
+                    pos = end
+                elif char == 0x27 and self.newline_seen:
+                    self.state, self.backslashes, self.quoted_from = self.literal_kind, 0, None
+                    pos += 1
+                else:
+                    self.state = _TOP                                       # read this character again
+            elif state == _XD:
+                if char == 0x22:
+                    if line[pos + 1:pos + 2] == b'"':
+                        pos += 2
+                    else:
+                        self._close_quoted(line, pos, '"')
+                        self.state = _TOP
+                        pos += 1
+                else:
+                    pos += 1
+            elif state == _XDOLQ:
+                found = line.find(self.dollar_tag, pos)
+                if found < 0:
+                    pos = end
+                else:
+                    pos = found + len(self.dollar_tag)
+                    self.state, self.dollar_tag = _TOP, None
+            elif state == _XC:
+                opening, closing = line.find(b'/*', pos), line.find(b'*/', pos)
+                if closing < 0 and opening < 0:
+                    pos = end
+                elif opening >= 0 and (closing < 0 or opening < closing):
+                    self.comment_depth += 1
+                    pos = opening + 2
+                else:
+                    self.comment_depth -= 1
+                    pos = closing + 2
+                    if self.comment_depth == 0:
+                        self.state = _TOP
+        if self.strict:
+            self.raw.append(line[start:])
+        return b''.join(out) if self.strict else None
 
     def _comment(self, line):
         text = line.decode('utf-8', errors='replace').rstrip()
@@ -446,14 +729,21 @@ class PlainScan:
             self.pg_dump_header = True
         elif self.lines <= 10 and text == PG_DUMPALL_HEADER:
             self.pg_dumpall = True
+            if self.strict:
+                raise SqlRefused(self.refusals()[0])
         elif text == PG_DUMP_FOOTER:
             self.complete = True
         elif text.startswith('-- Dumped by pg_dump version '):
             self.dumped_by = text[len('-- Dumped by pg_dump version '):]
 
     def finish(self):
+        """End of input: psql runs an unterminated last statement too. Returns the last bytes (strict mode)."""
         self.unterminated_copy = self.in_copy
-        return self
+        tail = b''
+        if not self.in_copy:
+            tail = self._end_statement() if self.tokens else b''.join(self.raw)
+            self.raw = []
+        return tail if self.strict else self
 
     def problems(self):
         """Why the file is not a complete dump (empty list when it looks complete)."""
@@ -470,18 +760,73 @@ class PlainScan:
         if self.pg_dumpall:
             out.append('a pg_dumpall cluster dump (roles, several databases)')
         for number, text in self.meta_commands[:3]:
-            out.append('line %d: psql meta-command %s' % (number, text))
+            out.append('line %d: psql meta-command %s (psql would run it on this host; refused outright)' % (number, text))
         for number, text in self.cluster_statements[:3]:
             out.append('line %d: cluster-level statement %s' % (number, text))
+        for number, text in self.other_refusals[:3]:
+            out.append('line %d: %s' % (number, text))
         return out
 
 
+def _unquote(token):
+    """A role name from a token: quoted names and literals as written, words lower-cased (as PlainScan keeps them)."""
+    return token[1:] if token[:1] in ('"', "'") else token
+
+
 def scan_plain_lines(lines):
-    """Run PlainScan over an iterable of byte lines."""
+    """Run PlainScan over an iterable of byte lines (report mode: every finding is collected)."""
     scan = PlainScan()
     for line in lines:
         scan.feed(line)
     return scan.finish()
+
+
+def filter_plain_lines(lines, scan=None):
+    """The bytes to pass to psql for an iterable of byte lines: PlainScan in strict mode.
+
+    Raises SqlRefused before yielding anything unsafe (so a caller streaming this into psql can
+    kill psql before it reads it); ownership and privilege statements are left out.
+    """
+    scan = scan or PlainScan(strict=True)
+    for line in lines:
+        chunk = scan.feed(line)
+        if chunk:
+            yield chunk
+    tail = scan.finish()
+    if tail:
+        yield tail
+
+
+# --------------------------------------------------------------------------- free space for a restore
+
+# A restored database is bigger than its dump: indexes are not in a dump, and compressed formats
+# shrink the data. Without a better estimate, the dump's size times this.
+EXPANSION_COMPRESSED = 5
+EXPANSION_UNCOMPRESSED = 2
+
+
+def dump_expansion(fmt, compression=None):
+    """The factor of ``estimate_restored_size`` for a dump format (and an archive's ``Compression`` header)."""
+    if fmt in ('plain', 'tar'):
+        return EXPANSION_UNCOMPRESSED
+    if fmt in ('custom', 'directory') and str(compression).strip().lower() in ('0', 'none'):
+        return EXPANSION_UNCOMPRESSED
+    return EXPANSION_COMPRESSED
+
+
+def space_needed(restored_bytes, factor, margin_bytes):
+    """Bytes that must be free before a restore of ``restored_bytes``: factor x size + margin."""
+    return int(factor * restored_bytes) + int(margin_bytes)
+
+
+def human_bytes(count):
+    """``1536`` -> ``'1.5 KiB'``."""
+    value = float(count)
+    for unit in ('B', 'KiB', 'MiB', 'GiB', 'TiB'):
+        if abs(value) < 1024 or unit == 'TiB':
+            return '%d B' % count if unit == 'B' else '%.1f %s' % (value, unit)
+        value /= 1024.0
+    return '%d B' % count
 
 
 # --------------------------------------------------------------------------- tables

@@ -8,9 +8,12 @@
 * ``run_process()``: run a program in its own process group, killing it (group) when the caller
   is interrupted or times out;
 * ``Psql``: one-shot SQL through ``psql`` (JSON results);
-* ``ScratchDatabase``: a context manager that creates a uniquely named database and always
-  drops it on the way out, on success, on error and on SIGINT/SIGTERM/SIGHUP (turned into
-  an ``Interrupted`` exception so that ``finally`` blocks run), unless asked to keep it.
+* ``ScratchDatabase``: a context manager that creates a uniquely named database (owned, on
+  request, by a throwaway unprivileged login role of the same name) and always drops it (and
+  the role) on the way out, on success, on error and on SIGINT/SIGTERM/SIGHUP (turned into
+  an ``Interrupted`` exception so that ``finally`` blocks run), unless asked to keep it;
+* ``stale_scratch_names()`` / ``drop_stale_scratch()``: the leftovers of a killed run (SIGKILL),
+  found by their name (prefix, UTC time, pid, random hex) and dropped once older than a limit.
 
 The client programs are used rather than psycopg2 so that nothing beyond the PostgreSQL
 client package is needed on the target host.
@@ -18,8 +21,12 @@ client package is needed on the target host.
 
 from __future__ import annotations
 
+import base64
 import binascii
+import calendar
 import glob
+import hashlib
+import hmac
 import json
 import os
 import re
@@ -267,16 +274,19 @@ class Psql:
     def env(self, dbname=None):
         return libpq_env(self.params, dbname)
 
-    def _run(self, sql, dbname, capture, timeout):
-        cmd = [self.psql_bin, '-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-c', sql]
+    def _run(self, sql, dbname, capture, timeout, stdin=False):
+        cmd = [self.psql_bin, '-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1']
+        # stdin=True keeps the SQL (e.g. a password verifier) off the command line, which others can read
+        cmd += ['-f', '-'] if stdin else ['-c', sql]
         rc, out, err = run_process(cmd, env=self.env(dbname), capture_stdout=capture,
+                                   stdin_chunks=[sql.encode('utf-8')] if stdin else None,
                                    timeout=timeout if timeout is not None else self.timeout)
         if rc != 0:
             raise PgError(error_lines(err) or 'psql exited with %d' % rc)
         return out
 
-    def execute(self, sql, dbname=None, timeout=None):
-        self._run(sql, dbname, False, timeout)
+    def execute(self, sql, dbname=None, timeout=None, stdin=False):
+        self._run(sql, dbname, False, timeout, stdin=stdin)
 
     def query_json(self, sql, dbname=None, timeout=None):
         """Run a query returning one JSON value (e.g. ``SELECT json_agg(...)``) and parse it."""
@@ -305,6 +315,93 @@ class Psql:
         return self.query_json(sql, dbname=dbname, timeout=timeout) or {}
 
 
+def quote_literal(text):
+    return "'%s'" % text.replace("'", "''")
+
+
+def scram_sha256_verifier(password, salt=None, iterations=4096):
+    """The SCRAM-SHA-256 verifier PostgreSQL stores for ``password`` (so the password itself is never sent)."""
+    salt = salt if salt is not None else os.urandom(16)
+    salted = hashlib.pbkdf2_hmac('sha256', password.encode('utf-8'), salt, iterations)
+    client_key = hmac.new(salted, b'Client Key', hashlib.sha256).digest()
+    stored_key = hashlib.sha256(client_key).digest()
+    server_key = hmac.new(salted, b'Server Key', hashlib.sha256).digest()
+    b64 = lambda data: base64.b64encode(data).decode('ascii')  # noqa: E731
+    return 'SCRAM-SHA-256$%d:%s$%s:%s' % (iterations, b64(salt), b64(stored_key), b64(server_key))
+
+
+SCRATCH_NAME = re.compile(r'^%s(\d{14})_(\d+)_([0-9a-f]{6})$' % re.escape(SCRATCH_PREFIX))
+# The same pattern for PostgreSQL's ~ operator (POSIX regular expressions).
+SCRATCH_NAME_SQL = '^%s[0-9]{14}_[0-9]+_[0-9a-f]{6}$' % SCRATCH_PREFIX
+
+
+def scratch_created_epoch(name):
+    """The UTC creation time encoded in a scratch name (``scratch_name()``), or None for any other name."""
+    match = SCRATCH_NAME.match(name or '')
+    if not match:
+        return None
+    try:
+        return calendar.timegm(time.strptime(match.group(1), '%Y%m%d%H%M%S'))
+    except ValueError:
+        return None
+
+
+def stale_scratch_names(names, max_age, now=None):
+    """The names (in order) that are scratch names older than ``max_age`` seconds; nothing else ever."""
+    now = time.time() if now is None else now
+    out = []
+    for name in names:
+        created = scratch_created_epoch(name)
+        if created is not None and now - created > max_age:
+            out.append(name)
+    return out
+
+
+def drop_stale_scratch(psql, max_age, now=None, timeout=120):
+    """Drop the scratch databases, then the scratch roles, older than ``max_age`` seconds.
+
+    Only names of ``scratch_name()``'s exact form qualify; a database anyone is connected to (an
+    orphaned restore still running), a role with sessions, that owns a database or is a superuser
+    is kept. Returns ``(dropped, kept)``: lists of ``'database x'``/``'role x'`` and of
+    ``(that, why)``.
+    """
+    dropped, kept = [], []
+    dbs = psql.query_json(
+        "SELECT coalesce(json_agg(json_build_object('name', d.datname, 'sessions', "
+        "(SELECT count(*) FROM pg_stat_activity a WHERE a.datid = d.oid)) ORDER BY d.datname), '[]') "
+        "FROM pg_database d WHERE d.datname ~ %s" % quote_literal(SCRATCH_NAME_SQL)) or []
+    sessions = dict((row['name'], row['sessions']) for row in dbs)
+    for name in stale_scratch_names([row['name'] for row in dbs], max_age, now):
+        if sessions[name]:
+            kept.append(('database %s' % name, '%d session(s) connected' % sessions[name]))
+            continue
+        try:
+            psql.execute('DROP DATABASE IF EXISTS %s' % quote_ident(name), timeout=timeout)
+            dropped.append('database %s' % name)
+        except (PgError, ProcessTimeout) as exc:
+            kept.append(('database %s' % name, str(exc)))
+    roles = psql.query_json(
+        "SELECT coalesce(json_agg(json_build_object('name', r.rolname, 'super', r.rolsuper, "
+        "'sessions', (SELECT count(*) FROM pg_stat_activity a WHERE a.usesysid = r.oid), "
+        "'owns', EXISTS (SELECT 1 FROM pg_database d WHERE d.datdba = r.oid)) ORDER BY r.rolname), '[]') "
+        "FROM pg_roles r WHERE r.rolname ~ %s" % quote_literal(SCRATCH_NAME_SQL)) or []
+    info = dict((row['name'], row) for row in roles)
+    for name in stale_scratch_names([row['name'] for row in roles], max_age, now):
+        row = info[name]
+        why = ('a superuser (not made by this module)' if row['super'] else
+               '%d session(s) connected' % row['sessions'] if row['sessions'] else
+               'owns a database' if row['owns'] else None)
+        if why:
+            kept.append(('role %s' % name, why))
+            continue
+        try:
+            psql.execute('DROP ROLE IF EXISTS %s' % quote_ident(name), timeout=timeout)
+            dropped.append('role %s' % name)
+        except (PgError, ProcessTimeout) as exc:
+            kept.append(('role %s' % name, str(exc)))
+    return dropped, kept
+
+
 def scratch_name(prefix=SCRATCH_PREFIX):
     """A unique, valid database name: prefix + UTC time + pid + random hex (< 64 bytes)."""
     stamp = time.strftime('%Y%m%d%H%M%S', time.gmtime())
@@ -320,9 +417,20 @@ class ScratchDatabase:
     happened; a failed drop never hides the exception that ended the block.
     """
 
-    def __init__(self, psql, keep=False, server_version_num=None, prefix=SCRATCH_PREFIX, drop_timeout=120):
+    def __init__(self, psql, keep=False, server_version_num=None, prefix=SCRATCH_PREFIX, drop_timeout=120,
+                 owner_role=False, superuser=True, connection_limit=8):
         self.psql = psql
         self.keep = keep
+        # owner_role: the database belongs to a new login role of the same name with no privileges
+        # (NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS, member of nothing) and a
+        # random password (role_password), so that whatever is restored as it can do no more
+        # than that role can.
+        self.owner_role = owner_role
+        self.superuser = superuser
+        self.connection_limit = connection_limit
+        self.role_password = None
+        self.role_created = False
+        self._role_may_exist = False
         self.server_version_num = server_version_num
         self.prefix = prefix
         self.drop_timeout = drop_timeout
@@ -337,8 +445,26 @@ class ScratchDatabase:
         self.guard = SignalGuard().install()
         self.name = scratch_name(self.prefix)
         try:
+            owner = ''
+            if self.owner_role:
+                self.role_password = binascii.hexlify(os.urandom(24)).decode('ascii')
+                self._role_may_exist = True
+                try:
+                    self.psql.execute(
+                        'CREATE ROLE %s LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE INHERIT NOREPLICATION NOBYPASSRLS '
+                        'CONNECTION LIMIT %d PASSWORD %s' % (quote_ident(self.name), self.connection_limit,
+                                                             quote_literal(scram_sha256_verifier(self.role_password))),
+                        stdin=True)
+                except PgError:
+                    self._role_may_exist = False  # not created (a role of that name is someone else's)
+                    raise
+                self.role_created = True
+                if not self.superuser:
+                    # CREATE DATABASE ... OWNER needs a non-superuser to be a member of the owner
+                    self.psql.execute('GRANT %s TO CURRENT_USER' % quote_ident(self.name))
+                owner = ' OWNER %s' % quote_ident(self.name)
             self._may_exist = True
-            self.psql.execute('CREATE DATABASE %s TEMPLATE template0' % quote_ident(self.name))
+            self.psql.execute('CREATE DATABASE %s%s TEMPLATE template0' % (quote_ident(self.name), owner))
             self.created = True
         except PgError:
             # psql answered with an error: nothing was created (and if the name was taken,
@@ -360,7 +486,7 @@ class ScratchDatabase:
     def _cleanup(self):
         self.guard.defer()
         try:
-            if self._may_exist and not self.keep:
+            if (self._may_exist or self._role_may_exist) and not self.keep:
                 self.drop()
         finally:
             self.guard.restore()
@@ -368,13 +494,17 @@ class ScratchDatabase:
     def drop(self):
         """Drop the scratch database, disconnecting anyone still in it; retries briefly."""
         name = quote_ident(self.name)
-        if self.server_version_num is None or self.server_version_num >= 130000:
-            statements = ['DROP DATABASE IF EXISTS %s WITH (FORCE)' % name]
-        else:
-            statements = [
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '%s'" % self.name.replace("'", "''"),
-                'DROP DATABASE IF EXISTS %s' % name,
-            ]
+        statements = []
+        if self._may_exist:
+            if self.server_version_num is None or self.server_version_num >= 130000:
+                statements = ['DROP DATABASE IF EXISTS %s WITH (FORCE)' % name]
+            else:
+                statements = [
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '%s'" % self.name.replace("'", "''"),
+                    'DROP DATABASE IF EXISTS %s' % name,
+                ]
+        if self._role_may_exist:
+            statements.append('DROP ROLE IF EXISTS %s' % name)
         last = None
         for attempt in range(3):
             try:

@@ -15,10 +15,16 @@ description:
     and, by default, restores it into a freshly created scratch database on the given server, counts the rows of every
     restored table, runs the content checks and then B(always) drops the scratch database - also when a check or the
     restore fails and when the module is interrupted by SIGINT, SIGTERM or SIGHUP.
+  - 'The backup is treated as untrusted: it is restored B(only as an unprivileged role). Each run creates a throwaway
+    login role (NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS, a member of no role, so without
+    C(pg_execute_server_program) or C(pg_read_server_files); a random password sent as a SCRAM verifier) that owns the
+    scratch database, and C(pg_restore) / C(psql) connect as that role, never as O(login_user). Whatever the backup
+    contains - C(COPY ... TO PROGRAM), C(CREATE ROLE ... SUPERUSER), C(ALTER SYSTEM), a function or CHECK constraint
+    doing such things while the data load - fails by privilege, in every format. The role is dropped with the database.'
   - A backup counts as valid only when every check that ran passed. A readable table of contents is not enough - the
     data must restore.
   - 'The checks, in the order they run (their names are a stable contract): V(exists), V(non_empty), V(format),
-    V(min_size), V(checksum), V(toc), V(age), V(restore), V(expected_tables), V(min_rows).'
+    V(min_size), V(checksum), V(toc), V(age), V(disk_space), V(restore), V(expected_tables), V(min_rows).'
   - V(exists) - the path exists. When it fails nothing else runs.
   - V(non_empty) - the file (or the directory's files) holds at least one byte. When it fails nothing else runs.
   - V(format) - the content is a dump in a supported format (detected by magic bytes and SQL heuristics, never by the
@@ -32,11 +38,27 @@ description:
     decompresses all the data. For plain SQL the whole file is read (gzip CRC included), and a file with pg_dump's
     header must end with pg_dump's C(-- PostgreSQL database dump complete) footer (a cut-off file does not).
   - V(age) - the backup is not older than O(max_age). Only when O(max_age) is set; RV(age_seconds) is always returned.
-  - V(restore) - the backup restores without any error into a scratch database (C(pg_restore --exit-on-error), with
-    C(-j) O(jobs) for custom and directory archives; C(psql -v ON_ERROR_STOP=1 --single-transaction) for plain SQL).
-    Plain SQL that would reach outside the scratch database (psql meta-commands other than pg_dump's
-    C(\restrict)/C(\unrestrict) such as C(\connect), or CREATE/ALTER/DROP DATABASE/ROLE/TABLESPACE, a pg_dumpall file)
-    is not restored and fails this check.
+  - V(disk_space) - before anything is restored, the filesystem of the server's data directory (C(SHOW data_directory),
+    measured with C(statvfs) on the host the module runs on, so run it on the database host) has at least
+    O(min_free_factor) x the estimated restored size + O(min_free_margin_mb) free. The estimate is O(restored_size) when
+    given, else the size of the live database the archive was dumped from (its C(dbname)) when that exists on the server,
+    else the dump's size x 5 (for the compressed custom, directory and gzip formats) or x 2 (plain SQL, tar,
+    uncompressed archives). When
+    it fails nothing is restored. O(min_free_factor=0) together with O(min_free_margin_mb=0) turns it off (a warning).
+  - V(restore) - the backup restores without any error into a scratch database, as the scratch database's unprivileged
+    role (C(pg_restore --exit-on-error --no-owner --no-privileges --no-subscriptions), with C(-j) O(jobs) for custom and
+    directory archives; C(psql -X -v ON_ERROR_STOP=1 --single-transaction) for plain SQL). Ownership and privileges are
+    not restored, as with C(--no-owner --no-privileges) (for plain SQL the C(ALTER ... OWNER TO), C(SET SESSION
+    AUTHORIZATION), C(GRANT), C(REVOKE) and C(ALTER DEFAULT PRIVILEGES) statements are left out); unless O(no_owner=true),
+    a role the dump makes an owner that does not exist on the server fails this check, as a real restore would.
+  - Plain SQL is read by a lexer that follows psql's own (quotes, C(E'') and continued literals, quoted names, dollar
+    quotes, nested comments, parentheses and C(BEGIN ATOMIC) bodies, C(COPY ... FROM stdin) data). It is not restored,
+    and fails this check, when it holds a psql meta-command (a backslash anywhere outside literals, comments and COPY
+    data - C(\!), C(\connect), C(\copy), C(\o), C(\g), ...; only pg_dump's own C(\restrict KEY) / C(\unrestrict KEY)
+    lines are allowed), a statement acting on the cluster (CREATE/ALTER/DROP DATABASE/ROLE/USER/GROUP/TABLESPACE, ALTER
+    SYSTEM), a standard string literal whose end depends on C(standard_conforming_strings) (a backslash before its closing
+    quote), C(COPY ... FROM stdin) followed by more on its line, or is a pg_dumpall file. The same lexer filters the SQL on
+    its way to psql, so a file changed after the V(toc) check is stopped before psql reads a refused line.
   - V(expected_tables) - every table of O(expect_tables) exists (in the restored database; without a restore, in the
     archive's table of contents or the plain SQL's CREATE TABLE statements). Only when O(expect_tables) is set.
   - V(min_rows) - each table of O(expect_min_rows) has at least that many rows in the restored database. Only when
@@ -47,8 +69,11 @@ description:
   - The restore uses the PostgreSQL client programs (C(psql), C(pg_restore); Debian package C(postgresql-client)) on
     the host the module runs on; no Python driver is needed. C(pg_restore) must be as new as the C(pg_dump) that made
     the archive.
-  - The scratch database is named C(auraflow_verify_<UTC timestamp>_<pid>_<random>) and created from C(template0).
-    Only a SIGKILL (for example an C(async) timeout) can leave one behind; such leftovers can be found by that prefix.
+  - The scratch database and its role are both named C(auraflow_verify_<UTC timestamp>_<pid>_<6 hex digits>); the
+    database is created from C(template0). Only a SIGKILL (for example an C(async) timeout) can leave them behind. Before
+    its restore, each run drops the databases, then the roles, with exactly that form of name whose timestamp is older
+    than O(stale_scratch_age), that nobody is connected to (and roles that own no database and are no superuser) - never
+    any other name; RV(stale_scratch_dropped) lists them and the task then reports C(changed).
 author:
   - auraflow.ops maintainers (@auraflow)
 options:
@@ -95,8 +120,11 @@ options:
     default: true
   keep_scratch:
     description:
-      - Leave the scratch database in place after the checks (for debugging); its name is returned in RV(scratch_db).
-        The module still never reports a change.
+      - Leave the scratch database (and its owner role of the same name) in place after the checks (for debugging);
+        its name is returned in RV(scratch_db). Drop both when done (C(DROP DATABASE), then C(DROP ROLE)); a later run
+        removes them after O(stale_scratch_age). This option does not make the task report a change.
+      - Connect to a kept database as its own role, or read it without running its code. It holds whatever the backup
+        defined (functions, views, triggers), which a superuser session would run with full privileges.
     type: bool
     default: false
   jobs:
@@ -107,10 +135,10 @@ options:
     default: 1
   no_owner:
     description:
-      - Restore archives with C(--no-owner --no-privileges), for servers that lack the roles owning the objects in the
-        dump (for example when verifying on another server). By default the restore keeps ownership and privileges,
-        as a real restore would, so a missing role fails the V(restore) check.
-      - Plain SQL is restored as written; this option does not apply to it.
+      - Verify a dump whose owning roles do not exist on this server (for example when verifying on another server).
+      - The restore never keeps ownership or privileges (it runs as an unprivileged role, see V(restore)); by default a
+        role the dump makes an owner (in the archive's table of contents, or named by C(OWNER TO) / C(SET SESSION
+        AUTHORIZATION) in plain SQL) must exist on the server, as a real restore would need it.
     type: bool
     default: false
   restore_timeout:
@@ -118,6 +146,32 @@ options:
       - Give up the restore after this long (a duration like O(max_age)); the V(restore) check then fails and the
         scratch database is dropped. No limit by default.
     type: raw
+  stale_scratch_age:
+    description:
+      - Scratch databases and roles left by earlier, killed runs are dropped before the restore when their name's
+        timestamp is older than this (a duration like O(max_age)) and nobody is connected to them. A database kept with
+        O(keep_scratch=true) is removed by a later run after this long too.
+      - Default O(restore_timeout) + 10 minutes when O(restore_timeout) is set, else 6 hours.
+    type: raw
+  min_free_factor:
+    description:
+      - The V(disk_space) check needs this many times the estimated restored size free (plus O(min_free_margin_mb)) on the
+        filesystem of the server's data directory before restoring.
+      - V(0) together with O(min_free_margin_mb=0) turns the check off.
+    type: float
+    default: 2.0
+  min_free_margin_mb:
+    description:
+      - Megabytes (MiB) that must stay free on top of O(min_free_factor) x the estimated restored size.
+    type: int
+    default: 1024
+  restored_size:
+    description:
+      - The expected size of the restored database (for example the live database's size or the size a backup manifest
+        records), for the V(disk_space) check. Suffixes such as V(500M) or V(20G) are accepted.
+      - Without it the live database the archive was dumped from is measured when it exists on the server, else the dump's
+        size is multiplied (see V(disk_space)).
+    type: bytes
   expect_tables:
     description:
       - Tables that must exist, as V(table) (meaning V(public.table)) or V(schema.table). As in SQL, unquoted names are
@@ -147,8 +201,9 @@ options:
     type: path
   login_user:
     description:
-      - The role to connect as. It needs C(CREATEDB) (or superuser) to create the scratch database, and the right to
-        create the dump's objects (superuser for most dumps, unless O(no_owner=true)).
+      - The role to connect as to create (and drop) the scratch database and its unprivileged role, to measure free
+        space and to clean up leftovers. A superuser, or a role with C(CREATEDB), C(CREATEROLE) and C(pg_read_all_settings)
+        (to read C(data_directory)). Nothing from the backup runs as this role.
     type: str
     default: postgres
     aliases: [login]
@@ -205,13 +260,17 @@ attributes:
       - In check mode every check that only reads the backup file runs (V(exists), V(non_empty), V(format),
         V(min_size), V(checksum), V(toc) including the full data read, V(age)) and V(expected_tables) is checked against
         the table of contents. The restore is not run, because it creates (and drops) a database on the server, so
-        V(restore) and V(min_rows) are listed in RV(skipped_checks) and no server is contacted.
+        V(disk_space), V(restore) and V(min_rows) are listed in RV(skipped_checks), no server is contacted and no leftover
+        is removed.
   diff_mode:
     description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
 notes:
-  - The module never changes anything lasting and always reports C(changed=false).
-  - Restoring plain SQL runs it through C(psql); verify only plain SQL files from a trusted source.
+  - The module changes nothing lasting and reports C(changed=false), except when it removed what an earlier, killed
+    run left behind (RV(stale_scratch_dropped)).
+  - The backup's SQL runs only as the scratch database's own unprivileged role, in that database. It can still use
+    the server's CPU, memory, disk (bounded by the V(disk_space) check, not by a quota) and time (see
+    O(restore_timeout)), and it can read what C(PUBLIC) may read in other databases' shared catalogs.
   - Without a checksum, damage inside data that pg_dump did not compress (C(-Z0), plain SQL) can restore without an
     error; the content checks catch only what they check. Keep a C(.sha256) sidecar next to every backup.
   - When connecting as C(postgres) through the unix socket with peer authentication, run the task with
@@ -265,7 +324,7 @@ valid:
 checks:
   description:
     - The checks that ran, in order. C(name) is one of V(exists), V(non_empty), V(format), V(min_size), V(checksum),
-      V(toc), V(age), V(restore), V(expected_tables), V(min_rows).
+      V(toc), V(age), V(disk_space), V(restore), V(expected_tables), V(min_rows).
     - C(severity) is C(info) for a plain pass, C(medium) for a pass with a warning (an unverified checksum), and
       C(critical) or C(high) for a failure.
   returned: always
@@ -338,8 +397,27 @@ tables:
   returned: always
   type: dict
   sample: {public.users: 1200, public.flows: 48211}
+disk:
+  description:
+    - The V(disk_space) check's numbers; null when it did not measure.
+    - C(path) (the data directory), C(free_bytes), C(needed_bytes), C(estimated_restored_bytes), C(estimate_source)
+      (V(restored_size), the live database measured, or the dump size and its factor), C(min_free_factor),
+      C(min_free_margin_mb).
+  returned: always
+  type: dict
+  sample: {path: /var/lib/postgresql/15/main, free_bytes: 53687091200, needed_bytes: 3221225472,
+           estimated_restored_bytes: 1073741824, estimate_source: the size of the live database aura_flow,
+           min_free_factor: 2.0, min_free_margin_mb: 1024}
+stale_scratch_dropped:
+  description: What this run removed that earlier, killed runs left (V(database NAME), V(role NAME)).
+  returned: always
+  type: list
+  elements: str
+  sample: [database auraflow_verify_20260131020512_4242_a1b2c3, role auraflow_verify_20260131020512_4242_a1b2c3]
 scratch_db:
-  description: Name of the scratch database used (dropped unless O(keep_scratch=true)); null when no restore ran.
+  description:
+    - Name of the scratch database used, and of its unprivileged owner role (both dropped unless O(keep_scratch=true));
+      null when no restore ran.
   returned: always
   type: str
   sample: auraflow_verify_20260131020512_4242_a1b2c3
@@ -367,7 +445,11 @@ from ansible_collections.auraflow.ops.plugins.module_utils.pg_backup import (
     backup_mtime,
     backup_size,
     compare_directory_digests,
+    SqlRefused,
     detect_format,
+    dump_expansion,
+    filter_plain_lines,
+    human_bytes,
     missing_tables,
     normalize_sha256,
     parse_sidecar,
@@ -378,6 +460,7 @@ from ansible_collections.auraflow.ops.plugins.module_utils.pg_backup import (
     sha256_file,
     sidecar_digest_for_file,
     sidecar_digests_for_directory,
+    space_needed,
     toc_created_epoch,
     validate_min_rows,
 )
@@ -390,14 +473,15 @@ from ansible_collections.auraflow.ops.plugins.module_utils.pgconn import (
     SignalGuard,
     connection_argument_spec,
     describe_target,
+    drop_stale_scratch,
     error_lines,
     find_pg_program,
     libpq_env,
+    quote_literal,
     run_process,
     signal_name,
 )
 
-CHUNK = 1024 * 1024
 
 
 def argument_spec():
@@ -416,6 +500,10 @@ def argument_spec():
         expect_min_rows=dict(type='dict', default={}),
         fail_on_invalid=dict(type='bool', default=True),
         bin_dir=dict(type='path'),
+        min_free_factor=dict(type='float', default=2.0),
+        min_free_margin_mb=dict(type='int', default=1024),
+        restored_size=dict(type='bytes'),
+        stale_scratch_age=dict(type='raw'),
     )
     spec.update(connection_argument_spec())
     return spec
@@ -437,7 +525,7 @@ class Verifier:
         self.result = dict(
             changed=False, valid=False, checks=[], skipped_checks=[], findings=[], format=None, size_bytes=None,
             sha256=None, checksum_source=None, age_seconds=None, age_source=None, created_at=None, archive=None,
-            restore_seconds=None, tables={}, scratch_db=None, server_version=None,
+            restore_seconds=None, tables={}, scratch_db=None, server_version=None, disk=None, stale_scratch_dropped=[],
         )
 
     # ------------------------------------------------------------------ helpers
@@ -682,6 +770,7 @@ class Verifier:
         content = [name for name in ('expected_tables', 'min_rows') if self.wanted(name)]
         if not self.will_restore():
             reason = 'check mode: no restore' if self.module.check_mode else 'restore_test=false'
+            self.checks.skip('disk_space', reason)
             self.checks.skip('restore', reason)
             if 'expected_tables' in content:
                 if self.checks.ok('toc'):
@@ -693,10 +782,10 @@ class Verifier:
             return
         failed = self.checks.failed()
         if failed:
-            self.checks.skip_rest(['restore'] + content, 'an earlier check failed (%s)' % ', '.join(failed))
+            self.checks.skip_rest(['disk_space', 'restore'] + content, 'an earlier check failed (%s)' % ', '.join(failed))
             return
         if not self.restore():
-            self.checks.skip_rest(content, 'the restore failed')
+            self.checks.skip_rest(content, 'the restore failed' if self.checks.ok('disk_space') else 'nothing was restored')
             return
         if 'expected_tables' in content:
             self.check_expected_tables(source='the restored database')
@@ -726,20 +815,35 @@ class Verifier:
         if self.fmt not in ARCHIVE_FORMATS:
             refusals = self.plain.refusals()
             if refusals:
+                self.checks.skip('disk_space', 'the SQL was refused')
                 self.checks.add('restore', False, 'not restored: the SQL would reach outside a scratch database: %s' % '; '.join(refusals))
                 return False
         psql = Psql(psql_bin, self.params, timeout=max(60, self.params['connect_timeout'] * 3))
         target = describe_target(self.params)
         try:
             version = psql.server_version()
+            me = psql.query_json("SELECT json_build_object('super', rolsuper, 'createdb', rolcreatedb, 'createrole', rolcreaterole) "
+                                 "FROM pg_roles WHERE rolname = current_user")
         except (PgError, ProcessTimeout) as exc:
             self.module.fail_json(msg='cannot connect to PostgreSQL as %s: %s' % (target, exc), **self.finish())
         self.result['server_version'] = version['text']
-        scratch = ScratchDatabase(psql, keep=self.params['keep_scratch'], server_version_num=version['num'])
+        missing = [] if me['super'] else [name.upper() for name in ('createdb', 'createrole') if not me[name]]
+        if missing:
+            self.module.fail_json(msg='cannot create a scratch database as %s: the backup is restored into a new database owned '
+                                  'by a new unprivileged role, which needs a superuser or a role with CREATEDB and CREATEROLE '
+                                  '(missing: %s)' % (target, ', '.join(missing)), **self.finish())
+        self.remove_stale_scratch(psql)
+        if not self.check_disk_space(psql):
+            self.checks.skip('restore', 'the disk_space check failed: nothing was restored')
+            return False
+        if not self.check_owners(psql):
+            return False
+        scratch = ScratchDatabase(psql, keep=self.params['keep_scratch'], server_version_num=version['num'],
+                                  owner_role=True, superuser=me['super'], connection_limit=self.params['jobs'] + 3)
         try:
             with scratch:
                 self.result['scratch_db'] = scratch.name
-                ok = self._restore_into(scratch.name, psql, pg_restore)
+                ok = self._restore_into(scratch, psql_bin, pg_restore)
         except Interrupted as exc:
             self.fail_interrupted(exc, scratch)
         except (PgError, ProcessTimeout) as exc:
@@ -749,9 +853,92 @@ class Verifier:
         if scratch.name:
             self.result['scratch_db'] = scratch.name
         if scratch.drop_error:
-            self.module.fail_json(msg='the scratch database %s could not be dropped: %s; drop it by hand'
+            self.module.fail_json(msg='the scratch database and role %s could not be dropped: %s; drop them by hand'
                                   % (scratch.name, scratch.drop_error), **self.finish())
         return ok
+
+    def remove_stale_scratch(self, psql):
+        """Drop what a killed earlier run (SIGKILL, an async timeout) left: scratch databases and roles older than the limit."""
+        max_age = self.settings['stale_scratch_age']
+        try:
+            dropped, kept = drop_stale_scratch(psql, max_age)
+        except (PgError, ProcessTimeout) as exc:
+            self.module.warn('could not look for scratch databases left by earlier runs: %s' % exc)
+            return
+        self.result['stale_scratch_dropped'] = dropped
+        if dropped:
+            self.result['changed'] = True
+            self.module.warn('dropped what earlier, killed runs left (older than stale_scratch_age %ss): %s'
+                             % (max_age, ', '.join(dropped)))
+        for what, why in kept:
+            self.module.warn('left in place: %s, a leftover older than stale_scratch_age %ss (%s)' % (what, max_age, why))
+
+    def check_disk_space(self, psql):
+        factor, margin = self.params['min_free_factor'], self.params['min_free_margin_mb'] * 1024 * 1024
+        if factor == 0 and margin == 0:
+            self.module.warn('free space not checked before the restore (min_free_factor=0 and min_free_margin_mb=0)')
+            return self.checks.add('disk_space', True, 'not checked (min_free_factor=0 and min_free_margin_mb=0)', warning=True)
+        size, source = self.estimate_restored_size(psql)
+        needed = space_needed(size, factor, margin)
+        try:
+            data_dir = psql.query_json("SELECT to_json(current_setting('data_directory'))")
+        except (PgError, ProcessTimeout) as exc:
+            return self.checks.add('disk_space', False, 'not restored: the server data directory cannot be read (%s); '
+                                   'a superuser or pg_read_all_settings can read it; min_free_factor=0 and '
+                                   'min_free_margin_mb=0 restore without this check' % exc)
+        try:
+            stat = os.statvfs(data_dir)
+        except OSError as exc:
+            return self.checks.add('disk_space', False, 'not restored: the data directory %s is not visible on this host (%s); '
+                                   'run the module on the database host, or set min_free_factor=0 and min_free_margin_mb=0 '
+                                   'to restore without this check' % (data_dir, exc.strerror or exc))
+        free = stat.f_bavail * stat.f_frsize
+        self.result['disk'] = {'path': data_dir, 'free_bytes': free, 'needed_bytes': needed, 'estimated_restored_bytes': size,
+                               'estimate_source': source, 'min_free_factor': factor, 'min_free_margin_mb': self.params['min_free_margin_mb']}
+        numbers = '%s free on the filesystem of %s; needed %s = min_free_factor %s x %s (%s) + min_free_margin_mb %d' % (
+            human_bytes(free), data_dir, human_bytes(needed), factor, human_bytes(size), source, self.params['min_free_margin_mb'])
+        if free < needed:
+            return self.checks.add('disk_space', False, 'not restored: a full copy next to the live data could fill the disk: %s. '
+                                   'Free space, pass a better estimate in restored_size, or lower min_free_factor / '
+                                   'min_free_margin_mb to restore anyway' % numbers)
+        return self.checks.add('disk_space', True, numbers)
+
+    def estimate_restored_size(self, psql):
+        """``(bytes, where the number comes from)``: restored_size, else the live database of that name, else the dump."""
+        if self.params['restored_size'] is not None:
+            return int(self.params['restored_size']), 'restored_size'
+        dbname = (self.result.get('archive') or {}).get('dbname')
+        if dbname:
+            try:
+                size = psql.query_json("SELECT to_json(pg_database_size(datname)) FROM pg_database WHERE datname = %s"
+                                       % quote_literal(dbname))
+            except (PgError, ProcessTimeout):
+                size = None
+            if size is not None:
+                return int(size), 'the size of the live database %s' % dbname
+        compression = (self.result.get('archive') or {}).get('compression')
+        expansion = dump_expansion(self.fmt, compression)
+        return self.size * expansion, 'the dump size %s x %d' % (human_bytes(self.size), expansion)
+
+    def check_owners(self, psql):
+        """A real restore fails when a role owning objects in the dump is missing; so does this one, unless no_owner."""
+        if self.params['no_owner']:
+            return True
+        owners = sorted(self.toc['owners'] if self.toc else self.plain.owner_roles)
+        if not owners:
+            return True
+        try:
+            present = psql.query_json("SELECT coalesce(json_agg(rolname), '[]') FROM pg_roles WHERE rolname IN (%s)"
+                                      % ', '.join(quote_literal(name) for name in owners)) or []
+        except (PgError, ProcessTimeout) as exc:
+            self.checks.add('restore', False, 'not restored: the owners of the dump could not be looked up: %s' % exc)
+            return False
+        missing = [name for name in owners if name not in present]
+        if missing:
+            self.checks.add('restore', False, 'not restored: %s (the dump makes them owners; a real restore would fail; '
+                            'no_owner=true verifies without them)' % '; '.join('role "%s" does not exist' % name for name in missing))
+            return False
+        return True
 
     def fail_interrupted(self, exc, scratch):
         if scratch.keep and scratch.created:
@@ -766,27 +953,26 @@ class Verifier:
         self.module.fail_json(msg='interrupted by %s during the restore test; scratch database %s %s'
                               % (signal_name(exc.signum), scratch.name, fate), **self.finish())
 
-    def _restore_into(self, dbname, psql, pg_restore):
-        env = libpq_env(self.params, dbname)
+    def _restore_into(self, scratch, psql_bin, pg_restore):
+        dbname = scratch.name
+        # Everything from the backup runs as the scratch database's own role: no superuser, no
+        # CREATEDB/CREATEROLE, no pg_execute_server_program, member of nothing.
+        as_role = dict(self.params, login_user=scratch.name, login_password=scratch.role_password)
+        env = libpq_env(as_role, dbname)
         timeout = self.settings['restore_timeout']
         jobs = self.params['jobs']
         if self.fmt in ARCHIVE_FORMATS:
-            cmd = [pg_restore, '--exit-on-error', '--dbname=%s' % dbname]
+            cmd = [pg_restore, '--exit-on-error', '--no-owner', '--no-privileges', '--no-subscriptions', '--dbname=%s' % dbname]
             if self.fmt in PARALLEL_FORMATS and jobs > 1:
                 cmd.append('--jobs=%d' % jobs)
-            if self.params['no_owner']:
-                cmd += ['--no-owner', '--no-privileges']
             cmd.append(self.path)
             how = 'pg_restore%s' % (' -j %d' % jobs if '--jobs=%d' % jobs in cmd else '')
             stdin = None
         else:
-            cmd = [psql.psql_bin, '-X', '-q', '-v', 'ON_ERROR_STOP=1', '--single-transaction', '--dbname=%s' % dbname]
-            if self.fmt == 'plain':
-                cmd += ['--file=%s' % self.path]
-                stdin = None
-            else:
-                cmd += ['--file=-']
-                stdin = self._gunzip_chunks()
+            # The SQL goes through the lexer again on its way to psql: a file changed since the toc check
+            # is stopped (and psql killed) before psql reads a refused line.
+            cmd = [psql_bin, '-X', '-q', '-v', 'ON_ERROR_STOP=1', '--single-transaction', '--dbname=%s' % dbname, '--file=-']
+            stdin = filter_plain_lines(self._plain_lines())
             how = 'psql'
         started = time.monotonic()
         try:
@@ -795,6 +981,11 @@ class Verifier:
             self.result['restore_seconds'] = round(time.monotonic() - started, 3)
             self.checks.add('restore', False, 'the restore ran longer than restore_timeout (%ss) and was stopped' % timeout)
             return False
+        except SqlRefused as exc:
+            self.result['restore_seconds'] = round(time.monotonic() - started, 3)
+            self.checks.add('restore', False, 'stopped: the file changed during the restore and the SQL would reach outside a '
+                            'scratch database: %s' % exc)
+            return False
         except (OSError, EOFError, zlib.error) as exc:
             self.result['restore_seconds'] = round(time.monotonic() - started, 3)
             self.checks.add('restore', False, 'reading the backup failed during the restore: %s' % exc)
@@ -802,25 +993,17 @@ class Verifier:
         seconds = round(time.monotonic() - started, 3)
         self.result['restore_seconds'] = seconds
         if rc != 0:
-            self.checks.add('restore', False, '%s into %s failed (exit %d) after %.1fs: %s'
+            self.checks.add('restore', False, '%s into %s (as its unprivileged role) failed (exit %d) after %.1fs: %s'
                             % (how, dbname, rc, seconds, error_lines(err) or 'no error text'))
             return False
         try:
-            counts = psql.table_counts(dbname, timeout=timeout)
+            counts = Psql(psql_bin, as_role, timeout=max(60, self.params['connect_timeout'] * 3)).table_counts(dbname, timeout=timeout)
         except (PgError, ProcessTimeout) as exc:
             self.checks.add('restore', False, 'restored, but the tables could not be counted: %s' % exc)
             return False
         self.result['tables'] = dict(sorted(counts.items()))
-        return self.checks.add('restore', True, 'restored with %s into scratch database %s in %.1fs: %d tables, %d rows' % (
-            how, dbname, seconds, len(counts), sum(counts.values())))
-
-    def _gunzip_chunks(self):
-        with gzip.open(self.path, 'rb') as handle:
-            while True:
-                block = handle.read(CHUNK)
-                if not block:
-                    return
-                yield block
+        return self.checks.add('restore', True, 'restored with %s into scratch database %s as its unprivileged role in %.1fs: '
+                               '%d tables, %d rows' % (how, dbname, seconds, len(counts), sum(counts.values())))
 
 
 def settings_from(module):
@@ -837,6 +1020,19 @@ def settings_from(module):
         module.fail_json(msg='restore_timeout: %s' % exc)
     if out['restore_timeout'] == 0:
         module.fail_json(msg='restore_timeout must be more than 0 seconds')
+    try:
+        if params['stale_scratch_age'] in (None, ''):
+            out['stale_scratch_age'] = out['restore_timeout'] + 600 if out['restore_timeout'] else 6 * 3600
+        else:
+            out['stale_scratch_age'] = parse_duration(params['stale_scratch_age'])
+    except DurationError as exc:
+        module.fail_json(msg='stale_scratch_age: %s' % exc)
+    if out['stale_scratch_age'] <= 0:
+        module.fail_json(msg='stale_scratch_age must be more than 0 seconds')
+    if params['min_free_factor'] < 0 or params['min_free_margin_mb'] < 0:
+        module.fail_json(msg='min_free_factor and min_free_margin_mb must be 0 or more (both 0 turns the disk_space check off)')
+    if params['restored_size'] is not None and params['restored_size'] < 0:
+        module.fail_json(msg='restored_size must be 0 or more bytes')
     try:
         out['checksum'] = None if params['checksum'] in (None, '') else normalize_sha256(params['checksum'])
         out['min_rows'] = validate_min_rows(params['expect_min_rows'])

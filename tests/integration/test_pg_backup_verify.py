@@ -149,10 +149,12 @@ def conn(pg_cluster):
 
 @pytest.fixture(autouse=True)
 def no_scratch_left(pg_cluster):
-    """Every test: no scratch database before, none after."""
-    assert pg_cluster.scratch_databases() == []
+    """Every test: no scratch database (nor scratch role) before, none after."""
+    roles = "SELECT string_agg(rolname, ',') FROM pg_roles WHERE rolname LIKE 'auraflow\\_verify\\_%'"
+    assert pg_cluster.scratch_databases() == [] and pg_cluster.psql(roles) == ''
     yield
     assert pg_cluster.scratch_databases() == [], 'scratch databases left behind'
+    assert pg_cluster.psql(roles) == '', 'scratch roles left behind'
 
 
 @pytest.fixture(scope='module')
@@ -301,7 +303,7 @@ def test_good_backup_is_valid(backups, conn, pg_cluster, case, key, extra):
     assert rc == 0 and host['valid'] is True, json.dumps(host, indent=1)
     assert host['changed'] is False
     assert [c['name'] for c in host['checks']] == ['exists', 'non_empty', 'format', 'min_size', 'checksum', 'toc', 'age',
-                                                   'restore', 'expected_tables', 'min_rows']
+                                                   'disk_space', 'restore', 'expected_tables', 'min_rows']
     assert host['format'] == EXPECTED_FORMAT[key]
     assert host['tables'] == {'public.customers': CUSTOMERS, 'public.orders': ORDERS, 'app.Audit Log': 2}
     assert host['scratch_db'].startswith('auraflow_verify_')
@@ -434,8 +436,10 @@ def test_unreachable_server_is_an_error_not_a_verdict(backups):
     assert_clean_failure(rc, host, proc, 'cannot connect to PostgreSQL')
 
 
-def test_password_login_and_no_owner(backups, conn):
+def test_password_login_and_no_owner(backups, conn, pg_cluster):
     """The verifier role logs in with a password (never echoed) and restores a dump of a missing owner with no_owner."""
+    # a non-superuser needs CREATEDB and CREATEROLE, and pg_read_all_settings for the disk_space check
+    pg_cluster.psql('ALTER ROLE {0} CREATEROLE; GRANT pg_read_all_settings TO {0}'.format(VERIFIER))
     args = dict(conn, path=backups['ghost'], login_user=VERIFIER, login_password=VERIFIER_PASSWORD, no_owner=True,
                 expect_min_rows={'secrets': 2})
     rc, host, proc = verify(args)
@@ -452,7 +456,8 @@ def test_password_login_and_no_owner(backups, conn):
 def test_role_without_createdb_is_an_error_not_a_verdict(backups, conn, pg_cluster):
     pg_cluster.psql("DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'nocreate') THEN CREATE ROLE nocreate LOGIN; END IF; END$$")
     rc, host, proc = verify(dict(conn, path=backups['custom'], login_user='nocreate', fail_on_invalid=False))
-    assert_clean_failure(rc, host, proc, 'cannot create a scratch database', 'permission denied to create database')
+    assert_clean_failure(rc, host, proc, 'cannot create a scratch database', 'missing: CREATEDB, CREATEROLE')
+    assert leftover_state(pg_cluster)['roles'] == ''
 
 
 def test_unix_socket_connection(backups, pg_cluster):
@@ -466,7 +471,8 @@ def test_restore_test_false_reads_all_data_without_a_server(backups):
     assert rc == 0 and host['valid'] and host['scratch_db'] is None and host['server_version'] is None
     assert 'all data read' in check_named(host, 'toc')['detail']
     assert check_named(host, 'expected_tables')['detail'].endswith('the table of contents')
-    assert host['skipped_checks'] == [{'name': 'restore', 'reason': 'restore_test=false'}]
+    assert host['skipped_checks'] == [{'name': 'disk_space', 'reason': 'restore_test=false'},
+                                      {'name': 'restore', 'reason': 'restore_test=false'}]
 
     rc, host, proc = verify(dict(args, path=backups['truncated_custom']))
     assert rc != 0 and failed_checks(host) == ['toc'] and 'the data are not' in check_named(host, 'toc')['detail']
@@ -483,7 +489,7 @@ def test_check_mode_runs_read_only_checks_only(backups):
     rc, host, proc = verify(args, check=True)
     assert rc == 0 and host['valid'] and host['changed'] is False, json.dumps(host, indent=1)
     assert [c['name'] for c in host['checks']] == ['exists', 'non_empty', 'format', 'checksum', 'toc', 'age', 'expected_tables']
-    assert {s['name'] for s in host['skipped_checks']} == {'restore', 'min_rows'}
+    assert {s['name'] for s in host['skipped_checks']} == {'disk_space', 'restore', 'min_rows'}
     assert host['scratch_db'] is None and host['server_version'] is None
 
     rc, host, proc = verify(dict(args, path=backups['flipped_custom']), check=True)
@@ -497,9 +503,13 @@ def test_keep_scratch_leaves_the_restored_database(backups, conn, pg_cluster):
         assert rc == 0 and host['valid'] and host['changed'] is False
         assert pg_cluster.scratch_databases() == [name]
         assert pg_cluster.psql('SELECT count(*) FROM orders', db=name) == str(ORDERS)
+        # owned by its unprivileged role of the same name, which is kept with it
+        assert pg_cluster.psql("SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = '%s'" % name) == name
+        assert pg_cluster.psql("SELECT rolsuper OR rolcreatedb OR rolcreaterole FROM pg_roles WHERE rolname = '%s'" % name) == 'f'
     finally:
         if name:
             pg_cluster.psql('DROP DATABASE IF EXISTS "%s"' % name)
+            pg_cluster.psql('DROP ROLE IF EXISTS "%s"' % name)
 
 
 def test_restore_timeout_stops_and_drops(backups, conn, pg_cluster):
@@ -575,3 +585,224 @@ def test_sigterm_to_the_module_drops_the_scratch_database(backups, conn, pg_clus
     assert pg_cluster.scratch_databases() == []  # dropped before the module exited
     assert not sleeping_restore(pg_cluster)
     assert not processes_mentioning(scratch)
+
+
+# --------------------------------------------------------------------------- untrusted content (issue 18, item 6)
+
+INTRUDER = 'auraflow_intruder'
+
+
+@pytest.fixture
+def marker_dir():
+    """A directory the server's OS user (postgres) can write to: an attack that runs a program leaves a file here."""
+    import tempfile
+    path = tempfile.mkdtemp(prefix='auraflow-attack-')
+    os.chmod(path, 0o777)
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def leftover_state(pg_cluster):
+    """Roles and databases an attack or the verifier could leave behind."""
+    return {
+        'roles': pg_cluster.psql("SELECT string_agg(rolname, ',' ORDER BY rolname) FROM pg_roles WHERE rolname LIKE 'auraflow\\_%'"),
+        'databases': pg_cluster.scratch_databases(),
+        'escaped_tables': pg_cluster.psql("SELECT count(*) FROM pg_class WHERE relname = 'auraflow_escaped'"),
+    }
+
+
+def attack_sql(kind, marker):
+    touch = 'touch %s' % marker
+    return {
+        # a meta-command after a statement on the same line (the old guard only looked at the line start)
+        'inline_shell': 'CREATE TABLE t (x int);\nSELECT 1; \\! %s\n' % touch,
+        # the server runs a program as its OS user
+        'copy_to_program': "CREATE TABLE t (x int);\nCOPY (SELECT 1) TO PROGRAM '%s';\n" % touch,
+        # an indented \connect leaves the scratch database for the maintenance database
+        'indented_connect': 'CREATE TABLE t (x int);\n   \\connect postgres\nCREATE TABLE auraflow_escaped (x int);\n',
+        # a new superuser, created in passing on the line of another statement
+        'create_superuser': 'CREATE TABLE t (x int);\nSELECT 1; CREATE ROLE %s SUPERUSER LOGIN;\n' % INTRUDER,
+    }[kind]
+
+
+ATTACKS = ['inline_shell', 'copy_to_program', 'indented_connect', 'create_superuser']
+
+
+@pytest.mark.parametrize('kind', ATTACKS)
+def test_plain_sql_attack_runs_nothing(backups, conn, pg_cluster, marker_dir, kind):
+    marker = os.path.join(marker_dir, 'pwned')
+    path = os.path.join(marker_dir, '%s.sql' % kind)
+    with open(path, 'w', encoding='utf-8') as handle:
+        handle.write(attack_sql(kind, marker))
+    before = leftover_state(pg_cluster)
+    try:
+        rc, host, proc = verify(dict(conn, path=path, fail_on_invalid=False))
+        assert not os.path.exists(marker), 'the backup ran a program on the server: %s exists' % marker
+        after = leftover_state(pg_cluster)
+        assert after == before, 'the verification left or changed roles/databases: %s -> %s' % (before, after)
+        assert rc == 0 and host['valid'] is False, json.dumps(host, indent=1)
+        assert failed_checks(host) == ['restore'], json.dumps(host['checks'], indent=1)
+        detail = check_named(host, 'restore')['detail']
+        expected = {'inline_shell': 'psql meta-command', 'copy_to_program': 'pg_execute_server_program',
+                    'indented_connect': 'psql meta-command', 'create_superuser': 'cluster-level statement'}[kind]
+        assert expected in detail, detail
+    finally:
+        pg_cluster.psql('DROP ROLE IF EXISTS %s' % INTRUDER)
+        pg_cluster.psql('DROP TABLE IF EXISTS auraflow_escaped')
+
+
+EVIL_SOURCE = """
+CREATE FUNCTION public.audit_ok(value int) RETURNS boolean LANGUAGE plpgsql AS $f$
+BEGIN
+  IF current_database() LIKE 'auraflow%%verify%%' THEN
+    EXECUTE 'COPY (SELECT 1) TO PROGRAM ''touch %(marker)s''';
+  END IF;
+  RETURN true;
+END
+$f$;
+CREATE TABLE public.ledger (id int PRIMARY KEY, amount int CHECK (public.audit_ok(amount)));
+INSERT INTO public.ledger VALUES (1, 10), (2, 20);
+"""
+
+
+@pytest.mark.parametrize('fmt', ['custom', 'tar', 'directory'])
+def test_archive_attack_fails_by_privilege(conn, pg_cluster, marker_dir, fmt):
+    """An archive whose CHECK constraint runs COPY ... TO PROGRAM when its data are restored."""
+    marker = os.path.join(marker_dir, 'pwned')
+    db = 'evil_%s' % fmt
+    pg_cluster.psql('CREATE DATABASE %s' % db)
+    path = os.path.join(marker_dir, 'evil.%s' % fmt)
+    try:
+        pg_cluster.psql(EVIL_SOURCE % {'marker': marker}, db=db)
+        pg_cluster.pg_dump(db, {'custom': '-Fc', 'tar': '-Ft', 'directory': '-Fd'}[fmt], '-f', path)
+    finally:
+        pg_cluster.psql('DROP DATABASE %s' % db)
+    assert not os.path.exists(marker)
+    before = leftover_state(pg_cluster)
+    rc, host, proc = verify(dict(conn, path=path, fail_on_invalid=False))
+    assert not os.path.exists(marker), 'the backup ran a program on the server: %s exists' % marker
+    assert leftover_state(pg_cluster) == before
+    assert rc == 0 and host['valid'] is False and failed_checks(host) == ['restore'], json.dumps(host, indent=1)
+    detail = check_named(host, 'restore')['detail']
+    assert 'unprivileged role' in detail and 'pg_execute_server_program' in detail, detail
+
+
+OWNED_SQL = """
+CREATE EXTENSION pgcrypto;
+CREATE SCHEMA app AUTHORIZATION auraflow_t_app;
+CREATE TABLE app.items (id int PRIMARY KEY, secret bytea DEFAULT gen_random_bytes(4), note text CHECK (note !~ '^\\s*$'));
+INSERT INTO app.items (id, note) SELECT i, 'n' || i FROM generate_series(1, 50) i;
+ALTER TABLE app.items OWNER TO auraflow_t_app;
+CREATE FUNCTION app.total() RETURNS bigint LANGUAGE sql BEGIN ATOMIC SELECT count(*) FROM app.items; END;
+ALTER FUNCTION app.total() OWNER TO auraflow_t_app;
+GRANT USAGE ON SCHEMA app TO auraflow_t_reader;
+GRANT SELECT ON app.items TO auraflow_t_reader;
+ALTER DEFAULT PRIVILEGES FOR ROLE auraflow_t_app IN SCHEMA app GRANT SELECT ON TABLES TO auraflow_t_reader;
+COMMENT ON TABLE app.items IS 'it''s \\ here';
+"""
+
+
+@pytest.mark.parametrize('fmt', ['plain', 'custom', 'tar'])
+def test_dump_with_owners_and_grants_is_valid(conn, pg_cluster, tmp_path, fmt):
+    """A legitimate dump with other owners, grants, default privileges and an extension still verifies (as the unprivileged role)."""
+    db = 'owned_%s' % fmt
+    pg_cluster.psql("DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'auraflow_t_app') THEN "
+                    "CREATE ROLE auraflow_t_app; CREATE ROLE auraflow_t_reader; END IF; END$$")
+    pg_cluster.psql('CREATE DATABASE %s' % db)
+    path = str(tmp_path / ('owned.%s' % fmt))
+    try:
+        pg_cluster.psql(OWNED_SQL, db=db)
+        pg_cluster.pg_dump(db, {'plain': '-Fp', 'custom': '-Fc', 'tar': '-Ft', 'directory': '-Fd'}[fmt], '-f', path)
+    finally:
+        pg_cluster.psql('DROP DATABASE %s' % db)
+    rc, host, proc = verify(dict(conn, path=path, expect_min_rows={'app.items': 50}))
+    assert rc == 0 and host['valid'], json.dumps(host, indent=1)
+    assert host['tables'] == {'app.items': 50}
+    assert leftover_state(pg_cluster)['roles'] == 'auraflow_t_app,auraflow_t_reader'
+
+
+# --------------------------------------------------------------------------- free space (issue 18, item 7)
+
+@pytest.mark.parametrize('extra, fragment', [
+    ({'min_free_factor': 1000000.0}, 'min_free_factor 1000000.0 x'),
+    ({'min_free_margin_mb': 1024 ** 3}, 'min_free_margin_mb %d' % 1024 ** 3),
+    ({'restored_size': '100P'}, '(restored_size)'),
+], ids=['factor', 'margin', 'restored_size'])
+def test_restore_refused_when_the_disk_is_too_small(backups, conn, pg_cluster, extra, fragment):
+    before = leftover_state(pg_cluster)
+    rc, host, proc = verify(dict(conn, path=backups['custom'], fail_on_invalid=False, **extra))
+    assert rc == 0 and host['valid'] is False, json.dumps(host, indent=1)
+    assert failed_checks(host) == ['disk_space'], json.dumps(host['checks'], indent=1)
+    detail = check_named(host, 'disk_space')['detail']
+    assert detail.startswith('not restored') and fragment in detail and pg_cluster.data in detail, detail
+    assert 'min_free_factor / min_free_margin_mb' in detail
+    assert host['disk']['free_bytes'] < host['disk']['needed_bytes'] and host['disk']['path'] == pg_cluster.data
+    # nothing was restored: no restore ran, no scratch database or role was made
+    assert 'restore' not in [c['name'] for c in host['checks']] and host['scratch_db'] is None
+    assert {s['name'] for s in host['skipped_checks']} >= {'restore'}
+    assert leftover_state(pg_cluster) == before
+
+
+def test_disk_space_estimate_from_the_live_database(backups, conn, pg_cluster):
+    """Without restored_size the estimate is the live database named in the archive (shop); both limits 0 turn the check off."""
+    rc, host, proc = verify(dict(conn, path=backups['custom']))
+    assert rc == 0 and host['valid'], json.dumps(host, indent=1)
+    live = int(pg_cluster.psql("SELECT pg_database_size('shop')"))
+    assert host['disk']['estimate_source'] == 'the size of the live database shop'
+    assert abs(host['disk']['estimated_restored_bytes'] - live) < 2 * 1024 * 1024
+    assert host['disk']['needed_bytes'] == int(2.0 * host['disk']['estimated_restored_bytes']) + 1024 * 1024 * 1024
+    rc, host, proc = verify(dict(conn, path=backups['plain'], min_free_factor=0, min_free_margin_mb=0))
+    assert rc == 0 and host['valid'] and check_named(host, 'disk_space')['severity'] == 'medium'  # turned off: a warning
+
+
+# --------------------------------------------------------------------------- leftovers of a killed run (issue 18, item 13)
+
+def test_sigkill_leftover_removed_by_the_next_run(backups, conn, pg_cluster, tmp_path):
+    """SIGKILL of the module mid-restore leaves its scratch database and role; the next run drops them, nothing else."""
+    args_file = tmp_path / 'args.json'
+    args_file.write_text(json.dumps({'ANSIBLE_MODULE_ARGS': dict(conn, path=backups['slow'])}))
+    env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, 'collections'))
+    module = os.path.join(ROOT, 'plugins', 'modules', 'pg_backup_verify.py')
+    proc = subprocess.Popen([os.path.join(VENV_BIN, 'python'), module, str(args_file)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    unrelated = ['auraflow_verify_copy', 'auraflow_verify_20200101000000_1_zzzzzz', 'xauraflow_verify_20200101000000_1_abcdef']
+    try:
+        scratch = pg_cluster.wait_for(lambda: sleeping_restore(pg_cluster), timeout=60)
+        assert scratch, 'the restore never started'
+        proc.kill()  # SIGKILL: no cleanup can run
+        proc.wait(timeout=30)
+        # the orphaned psql keeps its restore going until it ends; end it the way its session would
+        pg_cluster.psql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '%s'" % scratch)
+        for name in unrelated:
+            pg_cluster.psql('CREATE DATABASE "%s"' % name)
+        pg_cluster.psql('CREATE ROLE auraflow_verify_20200101000000_1_zzzzzz')
+        assert pg_cluster.scratch_databases() == sorted([scratch] + unrelated[:2])
+        time.sleep(2.1)
+        rc, host, proc2 = verify(dict(conn, path=backups['custom'], stale_scratch_age='2s'))
+        assert rc == 0 and host['valid'], json.dumps(host, indent=1)
+        assert host['stale_scratch_dropped'] == ['database %s' % scratch, 'role %s' % scratch] and host['changed'] is True
+        assert pg_cluster.scratch_databases() == sorted(unrelated[:2])
+        assert pg_cluster.databases('xauraflow%') == unrelated[2:]
+        assert pg_cluster.psql("SELECT string_agg(rolname, ',') FROM pg_roles WHERE rolname LIKE 'auraflow\\_verify\\_%'") \
+            == 'auraflow_verify_20200101000000_1_zzzzzz'
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        for name in unrelated:
+            pg_cluster.psql('DROP DATABASE IF EXISTS "%s"' % name)
+        pg_cluster.psql('DROP ROLE IF EXISTS auraflow_verify_20200101000000_1_zzzzzz')
+
+
+def test_old_leftover_removed_with_the_default_age(backups, conn, pg_cluster):
+    """A scratch database named by an earlier run 7 hours ago, nobody connected: gone after the next run (defaults)."""
+    stamp = time.strftime('%Y%m%d%H%M%S', time.gmtime(time.time() - 7 * 3600))
+    old, fresh = 'auraflow_verify_%s_4242_a1b2c3' % stamp, 'auraflow_verify_%s_4243_a1b2c3' % time.strftime('%Y%m%d%H%M%S', time.gmtime())
+    pg_cluster.psql('CREATE DATABASE "%s"' % old)
+    pg_cluster.psql('CREATE DATABASE "%s"' % fresh)  # another run's, just made: not touched
+    try:
+        rc, host, proc = verify(dict(conn, path=backups['custom']))
+        assert rc == 0 and host['valid'], json.dumps(host, indent=1)
+        assert pg_cluster.scratch_databases() == [fresh]
+    finally:
+        pg_cluster.psql('DROP DATABASE IF EXISTS "%s"' % old)
+        pg_cluster.psql('DROP DATABASE IF EXISTS "%s"' % fresh)

@@ -13,12 +13,17 @@ from ansible_collections.auraflow.ops.plugins.module_utils.pg_backup import (
     BackupError,
     Checks,
     PlainScan,
+    SqlRefused,
     backup_mtime,
     backup_size,
     classify_head,
     classify_sql,
     compare_directory_digests,
     detect_format,
+    dump_expansion,
+    human_bytes,
+    space_needed,
+    filter_plain_lines,
     gunzip_head,
     missing_tables,
     normalize_sha256,
@@ -267,6 +272,9 @@ def test_parse_toc_listing():
     assert toc['entries'] == 7  # the commented-out entry does not count
     assert toc['tables'] == ['app.Odd Name', 'public.users']
     assert toc['table_data'] == ['app.Odd Name', 'public.users']
+    assert toc['owners'] == ['postgres']
+    listing = TOC + '2; 3079 16388 EXTENSION - pgcrypto \n7; 2615 16428 SCHEMA - app app\n'
+    assert parse_toc_listing(listing)['owners'] == ['app', 'postgres']  # an extension has no owner
 
 
 def test_parse_toc_listing_empty_and_garbage():
@@ -342,6 +350,115 @@ def test_scan_feed_counts_lines():
     assert result.finish().lines == 2
 
 
+def lex(sql):
+    """Refusals of a piece of SQL (report mode)."""
+    return scan(sql.encode() if isinstance(sql, str) else sql).refusals()
+
+
+def filtered(sql):
+    return b''.join(filter_plain_lines((sql.encode() if isinstance(sql, str) else sql).splitlines(True)))
+
+
+@pytest.mark.parametrize('sql', [
+    'SELECT 1; \\! touch /tmp/x\n',                      # after a statement on the same line
+    '   \\connect postgres\n',                           # indented
+    'SELECT 1 \\g |sh\n',                                # inside a statement
+    "SELECT 'a' \\! id\n",                              # right after a literal
+    'SELECT $$x$$; \\o |sh\n',                           # after a dollar quote
+    'SELECT /* c */ 1;\\! id\n',                         # after a block comment
+    'SELECT "x\\"\\! id\n',                               # a backslash inside a quoted name is data; the next one is not
+    "SELECT E'\\\\' \\! id\n",                             # E'\\' is one backslash: the literal ends there
+    "SELECT 'a'\n'b' \\! id\n",                           # a literal continued on the next line
+    'COPY t FROM stdin;\n1\n\\.\n\\! id\n',                  # after COPY data ends
+    'COPY (SELECT 1) TO STDOUT;\n\\! id\n',              # COPY TO STDOUT is no COPY data block
+    "COPY t FROM 'stdin';\n\\! id\n",                    # a file named stdin is no COPY data block either
+    # psql does not end a CREATE FUNCTION ... BEGIN ATOMIC at the inner semicolons: no COPY block starts
+    'CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1;\nCOPY t FROM stdin;\n\\! id\nEND;\n',
+    'SELECT (1;\nCOPY t FROM stdin;\n\\! id\n',           # nor inside parentheses
+    '\\restrict AbC\n\\! id\n',
+    '\\restrict AbC;\\! id\n',                            # only a plain \\restrict KEY line is pg_dump's
+])
+def test_lexer_finds_every_meta_command(sql):
+    refusals = lex(sql)
+    assert refusals and 'meta-command' in refusals[0], refusals
+    with pytest.raises(SqlRefused):
+        filtered(sql)
+
+
+@pytest.mark.parametrize('sql', [
+    "SELECT '\\! not a command';\n",
+    'SELECT "\\! name";\n',
+    'SELECT $$ \\! body $$;\n',
+    'SELECT $fn$ $$ \\! $x$ $fn$;\n',
+    "SELECT E'it\\'s \\\\ \\! fine';\n",
+    'SELECT 1; -- \\! a comment\n',
+    'SELECT /* outer /* \\! nested */ still \\! comment */ 1;\n',
+    "SELECT 'multi\nline \\! literal';\n",
+    "SELECT E'a'\n'\\' \\! continued as E'' ';\n",        # a continuation keeps E'' rules: \\' is a quote inside
+    "SELECT U&'d\\0061t\\+000061';\n",
+    "SELECT B'0101', X'ff';\n",
+    'SELECT a$b$ FROM t;\n',                              # $ inside a name is no dollar quote
+    'COPY t (a) FROM stdin;\n\\N\n\\! data\n\\.\n',
+    'COPY t FROM STDIN WITH (FORMAT csv);\n"\\! x"\n\\.\n',
+    'CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT 2; END;\nCOPY t FROM stdin;\n\\! data\n\\.\n',
+    '\\restrict AbC123\nSELECT 1;\n\\unrestrict AbC123\n',
+])
+def test_lexer_leaves_data_alone(sql):
+    assert lex(sql) == []
+    filtered(sql)
+
+
+def test_lexer_refuses_a_literal_whose_end_depends_on_standard_conforming_strings():
+    # with standard_conforming_strings off psql reads \\' as a quote inside the literal and sees \\! as a command
+    sql = "SET standard_conforming_strings = off;\nSELECT 'x\\'; \\! id; --';\n"
+    refusals = lex("SELECT 'x\\' ; SELECT 2;\n")
+    assert refusals and 'standard_conforming_strings' in refusals[0]
+    assert lex(sql)
+    assert lex("SELECT '^\\d+$', 'a\\\\';\n") == []  # an even run of backslashes ends the same either way
+
+
+@pytest.mark.parametrize('sql', [
+    'SELECT 1; CREATE ROLE x SUPERUSER;\n',
+    'CREATE/**/ROLE x;\n',
+    'create\n  user x;\n',
+    'ALTER SYSTEM SET archive_command = $$sh$$;\n',
+    'DROP DATABASE postgres;\n',
+])
+def test_lexer_refuses_cluster_statements_anywhere(sql):
+    refusals = lex(sql)
+    assert refusals and 'cluster-level' in refusals[0], refusals
+
+
+def test_filter_leaves_out_ownership_and_privileges_and_names_the_owners():
+    sql = ("CREATE TABLE public.t (x int);\nALTER TABLE public.t OWNER TO app;\n"
+           'ALTER FUNCTION public.f() OWNER TO "Odd Owner";\n'
+           "GRANT SELECT ON TABLE public.t TO reader;\nREVOKE ALL ON SCHEMA public FROM PUBLIC;\n"
+           "ALTER DEFAULT PRIVILEGES FOR ROLE app GRANT SELECT ON TABLES TO reader;\n"
+           "SET SESSION AUTHORIZATION 'builder';\nCOPY public.t (x) FROM stdin;\n1\n\\.\nSELECT 'OWNER TO x';\n")
+    scan_ = PlainScan(strict=True)
+    out = b''.join(filter_plain_lines(sql.encode().splitlines(True), scan_))
+    assert out == b"CREATE TABLE public.t (x int);\nCOPY public.t (x) FROM stdin;\n1\n\\.\nSELECT 'OWNER TO x';\n"
+    assert scan_.owner_roles == {'app', 'Odd Owner', 'builder'} and scan_.skipped_statements == 6
+
+
+def test_filter_passes_a_real_dump_through():
+    out = filtered(PLAIN)
+    assert out == PLAIN  # nothing to leave out in it
+
+
+def test_filter_stops_before_the_refused_line():
+    lines = [b'CREATE TABLE t (x int);\n', b'SELECT 1; \\! id\n', b'SELECT 2;\n']
+    got = []
+    with pytest.raises(SqlRefused) as caught:
+        for chunk in filter_plain_lines(lines):
+            got.append(chunk)
+    assert got == [b'CREATE TABLE t (x int);'] and 'line 2' in str(caught.value)  # psql never sees line 2
+
+
+def test_copy_followed_by_more_on_its_line_is_refused():
+    assert 'COPY' in lex('COPY t FROM stdin; SELECT 1;\n1\n\\.\n')[0]
+
+
 # ------------------------------------------------------------------ tables
 
 @pytest.mark.parametrize('name, parts', [
@@ -387,9 +504,24 @@ def test_validate_min_rows_rejects(bad):
 # ------------------------------------------------------------------ checks and verdict
 
 def test_check_order_and_severities_are_the_contract():
-    assert CHECK_ORDER == ('exists', 'non_empty', 'format', 'min_size', 'checksum', 'toc', 'age', 'restore', 'expected_tables', 'min_rows')
+    assert CHECK_ORDER == ('exists', 'non_empty', 'format', 'min_size', 'checksum', 'toc', 'age', 'disk_space', 'restore',
+                           'expected_tables', 'min_rows')
     assert set(CHECK_SEVERITY) == set(CHECK_ORDER)
     assert all(severity in ('high', 'critical') for severity in CHECK_SEVERITY.values())
+
+
+@pytest.mark.parametrize('fmt, compression, factor', [
+    ('custom', '-1', 5), ('custom', '0', 2), ('directory', 'gzip', 5), ('directory', 'none', 2),
+    ('tar', None, 2), ('plain', None, 2), ('plain_gz', 'gzip', 5),
+])
+def test_dump_expansion(fmt, compression, factor):
+    assert dump_expansion(fmt, compression) == factor
+
+
+def test_space_needed_and_human_bytes():
+    assert space_needed(10 * 2 ** 30, 2.0, 1024 * 2 ** 20) == 21 * 2 ** 30
+    assert space_needed(0, 2.0, 0) == 0
+    assert human_bytes(512) == '512 B' and human_bytes(1536) == '1.5 KiB' and human_bytes(21 * 2 ** 30) == '21.0 GiB'
 
 
 def test_checks_valid_with_warning():

@@ -28,8 +28,11 @@ from ansible_collections.auraflow.ops.plugins.module_utils.pgconn import (
     libpq_host,
     quote_ident,
     run_process,
+    scram_sha256_verifier,
+    scratch_created_epoch,
     scratch_name,
     signal_name,
+    stale_scratch_names,
 )
 
 
@@ -162,7 +165,7 @@ class RecordingPsql:
         self.fail_drop = fail_drop
         self.interrupt_on = interrupt_on
 
-    def execute(self, sql, dbname=None, timeout=None):
+    def execute(self, sql, dbname=None, timeout=None, stdin=False):
         self.sql.append(sql)
         if sql.startswith('CREATE') and self.fail_create:
             raise self.fail_create
@@ -253,3 +256,45 @@ def test_old_servers_terminate_backends_first():
     with ScratchDatabase(psql, server_version_num=120000) as scratch:
         pass
     assert psql.sql[1].startswith('SELECT pg_terminate_backend') and psql.sql[2] == 'DROP DATABASE IF EXISTS "%s"' % scratch.name
+
+
+def test_scram_verifier_matches_rfc7677_vector():
+    # RFC 7677's example: password "pencil", salt W22ZaJ0SNY7soEsUEjb6gQ==, 4096 iterations
+    import base64
+    verifier = scram_sha256_verifier('pencil', salt=base64.b64decode('W22ZaJ0SNY7soEsUEjb6gQ=='))
+    assert verifier == ('SCRAM-SHA-256$4096:W22ZaJ0SNY7soEsUEjb6gQ==$'
+                        'WG5d8oPm3OtcPnkdi4Uo7BkeZkBFzpcXkuLmtbsT4qY=:wfPLwcE6nTWhTAmQ7tl2KeoiWGPlZqQxSrmfPwDl2dU=')
+    assert 'pencil' not in verifier
+
+
+def test_scratch_names_and_their_age():
+    now = time.time()
+    name = scratch_name()
+    assert abs(scratch_created_epoch(name) - now) < 5
+    old = 'auraflow_verify_20200101000000_42_a1b2c3'
+    assert scratch_created_epoch(old) == 1577836800
+    others = ['auraflow_verify_copy', 'auraflow_verify_20200101000000_42_a1b2c', 'auraflow_verify_20200101000000_42_A1B2C3',
+              'xauraflow_verify_20200101000000_42_a1b2c3', 'auraflow_verify_20200101000000_42_a1b2c3_x',
+              'auraflow_verify_20201399000000_42_a1b2c3', 'aura_flow', '']
+    assert all(scratch_created_epoch(other) is None for other in others)
+    assert stale_scratch_names([name, old] + others, max_age=3600, now=now) == [old]
+    assert stale_scratch_names([name, old], max_age=3600, now=now + 7200) == [name, old]
+
+
+def test_scratch_with_owner_role_creates_and_drops_both():
+    psql = RecordingPsql()
+    with ScratchDatabase(psql, server_version_num=150000, owner_role=True, superuser=False, connection_limit=5) as scratch:
+        name = quote_ident(scratch.name)
+        assert psql.sql[0].startswith('CREATE ROLE %s LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE INHERIT NOREPLICATION '
+                                      'NOBYPASSRLS CONNECTION LIMIT 5 PASSWORD \'SCRAM-SHA-256$' % name)
+        assert scratch.role_password and scratch.role_password not in psql.sql[0]
+        assert psql.sql[1:] == ['GRANT %s TO CURRENT_USER' % name, 'CREATE DATABASE %s OWNER %s TEMPLATE template0' % (name, name)]
+    assert drops(psql) == ['DROP DATABASE IF EXISTS %s WITH (FORCE)' % name, 'DROP ROLE IF EXISTS %s' % name]
+
+
+def test_scratch_role_of_someone_else_is_never_dropped():
+    psql = RecordingPsql(fail_create=PgError('role "x" already exists'))
+    with pytest.raises(PgError):
+        with ScratchDatabase(psql, owner_role=True):
+            pass
+    assert drops(psql) == []
