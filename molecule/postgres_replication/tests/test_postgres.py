@@ -126,6 +126,76 @@ def test_retention_removes_dumps_older_than_keep_days(host):
     assert 'retention removed %s' % kept[1] in log
 
 
+
+def age(host, names, days=10):
+    for name in names:
+        path = '%s/%s' % (BACKUP_DIR, name)
+        assert host.run("touch -d %s %s %s.sha256 %s.json", "%d days ago" % days, path, path, path).rc == 0
+
+
+def test_retention_keeps_keep_min_dumps_whatever_their_age(host):
+    # A gap longer than postgres_backup_keep_days (the disk guard refused for a week): every dump is
+    # old. The next run keeps postgres_backup_keep_min (2 here) dumps: the new one and the newest old one.
+    before = dumps(host)
+    assert len(before) >= 2, before
+    age(host, before)
+    assert run_backup(host).rc == 0
+    now = dumps(host)
+    assert len(now) == 2 and now[0] == before[-1], (before, now)
+    log = host.run('journalctl -u aura-pg-backup.service -n 8 --no-pager').stdout
+    assert 'retention removed %s' % before[-2] in log
+
+
+FAKE_PG_RESTORE = ("mkdir -p /usr/local/lib/aura-test-bin /etc/systemd/system/aura-pg-backup.service.d && "
+                   "printf '#!/bin/sh\\necho \"pg_restore: error: simulated corrupt archive\" >&2\\nexit 1\\n' "
+                   "> /usr/local/lib/aura-test-bin/pg_restore && chmod 755 /usr/local/lib/aura-test-bin/pg_restore && "
+                   "printf '[Service]\\nEnvironment=PATH=/usr/local/lib/aura-test-bin:/usr/local/sbin:/usr/local/bin:"
+                   "/usr/sbin:/usr/bin:/sbin:/bin\\n' > /etc/systemd/system/aura-pg-backup.service.d/test-path.conf && "
+                   "systemctl daemon-reload")
+
+
+@pytest.fixture()
+def failing_pg_restore(host):
+    """Returns a function that gives the backup unit a pg_restore that cannot read any archive (as on
+    a corrupted dump); removed afterwards."""
+    yield lambda: host.run(FAKE_PG_RESTORE).rc == 0
+    host.run('rm -rf /usr/local/lib/aura-test-bin /etc/systemd/system/aura-pg-backup.service.d/test-path.conf')
+    host.run('systemctl daemon-reload')
+    host.run('systemctl reset-failed aura-pg-backup.service')
+
+
+def test_a_new_dump_that_fails_verification_deletes_nothing(host, failing_pg_restore):
+    # Three dumps, all older than keep_days: a verified new one would let retention remove one of
+    # them (keep_min 2); one that does not verify must fail the unit and remove nothing.
+    while len(dumps(host)) < 3:
+        assert run_backup(host).rc == 0
+    before = dumps(host)
+    age(host, before)
+    assert failing_pg_restore()
+    result = run_backup(host)
+    assert result.rc != 0
+    assert dumps(host) == before
+    for name in before:
+        assert host.file('%s/%s.json' % (BACKUP_DIR, name)).exists
+    assert host.run("ls -A %s | grep -c partial", BACKUP_DIR).stdout.strip() == '0'
+    log = host.run('journalctl -u aura-pg-backup.service -n 8 --no-pager').stdout
+    assert 'simulated corrupt archive' in log
+
+
+def test_two_backups_started_in_the_same_second_are_both_kept(host):
+    # Dump names carry the second: two runs started in the same second must not share a name.
+    before = dumps(host)
+    both = host.run("python3 -c 'import time; time.sleep(1.05 - time.time() % 1)' && "
+                    "runuser -u postgres -- bash -c '/usr/local/sbin/aura-pg-backup & a=$!; "
+                    "/usr/local/sbin/aura-pg-backup & b=$!; wait $a; ra=$?; wait $b; echo $ra $?'")
+    assert both.stdout.split()[-2:] == ['0', '0'], both.stdout + both.stderr
+    new = sorted(set(dumps(host)) - set(before))
+    assert len(new) == 2, (before, dumps(host))
+    for name in new:
+        assert host.run('cd %s && sha256sum -c %s.sha256', BACKUP_DIR, name).rc == 0
+        assert json.loads(host.file('%s/%s.json' % (BACKUP_DIR, name)).content_string)['file'] == name
+
+
 @pytest.fixture()
 def small_backup_disk(host):
     """A 2 MiB tmpfs over the backup directory, with one earlier backup on it."""
