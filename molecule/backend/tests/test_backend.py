@@ -82,7 +82,7 @@ def test_layout_modes_and_owners(host):
     for path, owner, group, mode in ((ROOT, 'root', 'root', 0o755), (ROOT + '/releases', 'root', 'root', 0o755),
                                      (ROOT + '/shared', 'root', 'aura-flow', 0o750),
                                      (ROOT + '/shared/logs', 'aura-flow', 'aura-flow', 0o750),
-                                     (ROOT + '/shared/.env', 'aura-flow', 'aura-flow', 0o600),
+                                     (ROOT + '/shared/.env', 'root', 'aura-flow', 0o640),
                                      (ROOT + '/releases.json', 'root', 'root', 0o644)):
         f = host.file(path)
         assert (f.user, f.group, f.mode) == (owner, group, mode), path
@@ -92,6 +92,9 @@ def test_layout_modes_and_owners(host):
     assert host.file(ROOT + '/releases/1.0.0/logs').linked_to == ROOT + '/shared/logs'
     # the code is not writable by the app; its logs are
     assert host.run('runuser -u aura-flow -- test -w %s/releases/1.0.0/src' % ROOT).rc != 0
+    # the app reads its secrets but cannot rewrite them
+    assert host.run('runuser -u aura-flow -- test -r %s/shared/.env' % ROOT).rc == 0
+    assert host.run('runuser -u aura-flow -- test -w %s/shared/.env' % ROOT).rc != 0
     assert host.file(ROOT + '/shared/logs/combined.log').user == 'aura-flow'
     assert not host.file(ROOT + '/artifacts/aura-flow-backend-1.0.0.tar.gz').exists
 
@@ -132,7 +135,7 @@ def test_config_change_keeps_the_previous_env_and_shows_no_secret(host):
     for secret in SECRETS + (new_secret,):
         assert secret not in output
     previous = host.file(ROOT + '/shared/.env.previous')
-    assert previous.mode == 0o600 and previous.user == 'aura-flow'
+    assert (previous.mode, previous.user, previous.group) == (0o640, 'root', 'aura-flow')
     assert JWT in previous.content_string
     assert new_secret in host.file(ROOT + '/shared/.env').content_string
     assert health(host)[0] == 200
