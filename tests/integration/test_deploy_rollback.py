@@ -12,6 +12,9 @@ import glob
 import json
 import os
 import re
+import socket
+import subprocess
+import threading
 import time
 
 import pytest
@@ -122,10 +125,54 @@ def rollback_point(release):
     return result.stdout.strip() if result.returncode == 0 else ''
 
 
+LOCK = '/var/lib/aura-flow/run.lock'  # on aura-web1, the first web host (run_guard_lock_host)
+
+
+def lock_holder():
+    """The stack lock's holder on aura-web1, None when nobody holds it."""
+    result = run(['docker', 'exec', 'aura-web1', 'cat', LOCK], timeout=60)
+    return json.loads(result.stdout) if result.returncode == 0 else None
+
+
+def plant_lock(**holder):
+    record = dict({'token': 'planted', 'playbook': 'deploy.yml', 'user': 'someone', 'controller': socket.gethostname(),
+                   'pid': '', 'awx_job_id': '', 'started': '2026-11-29T00:00:00Z'}, **holder)
+    result = subprocess.run(['docker', 'exec', '-i', 'aura-web1', 'sh', '-c', 'mkdir -p %s && cat > %s' % (os.path.dirname(LOCK), LOCK)],
+                            input=json.dumps(record), capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+
+
+def dead_pid():
+    proc = subprocess.Popen(['true'])
+    proc.wait()
+    return str(proc.pid)
+
+
+def test_a_lock_left_by_a_gone_run_is_named_and_only_broken_deliberately():
+    """A run killed (or failed without giving the lock up) leaves the lock behind: the next changing run
+    refuses before any change, naming the holder and saying it is gone; -e break_lock=yes proceeds."""
+    before = ledger()
+    plant_lock(playbook='rollback.yml', user='killed-run', pid=dead_pid())
+    rc, out = playbook('deploy.yml', '-e', 'aura_release=1.1.0')
+    flat = ' '.join(out.split())
+    assert rc != 0, out[-3000:]
+    assert 'deploy.yml refused, nothing was changed: the stack lock aura-web1:%s is held by rollback.yml by killed-run' % LOCK in flat
+    assert 'That run is gone' in flat and '-e break_lock=yes' in flat
+    assert ledger() == before and lock_holder()['user'] == 'killed-run'
+    # a holder on another controller cannot be checked from here: the refusal says to wait
+    plant_lock(playbook='restore.yml', user='elsewhere', controller='awx-task-7', pid='4242', awx_job_id='77')
+    rc, out = playbook('rollback.yml', '-e', 'rollback_to=1.0.0')
+    flat = ' '.join(out.split())
+    assert rc != 0 and 'held by restore.yml by elsewhere, AWX job 77, controller awx-task-7 pid 4242' in flat, out[-3000:]
+    assert 'Wait for it to finish' in flat and ledger() == before
+    plant_lock(playbook='rollback.yml', user='killed-run', pid=dead_pid())
+
+
 def test_deploy_again_changes_nothing():
     point = rollback_point('1.1.0')
     assert point, 'the deploy of 1.1.0 kept no rollback point'
-    rc, out = playbook('deploy.yml', '-e', 'aura_release=1.1.0')
+    # the lock the previous test left is broken deliberately; taking and giving it up is no change
+    rc, out = playbook('deploy.yml', '-e', 'aura_release=1.1.0', '-e', 'break_lock=yes')
     assert rc == 0, out[-3000:]
     recap = out.split('PLAY RECAP')[-1]
     for host in LAB_HOSTS:  # the data tier too, not only the hosts that switch releases
@@ -134,11 +181,39 @@ def test_deploy_again_changes_nothing():
     # the rollback point is written once per release: a re-run must not replace it with a snapshot
     # that already holds 1.1.0's migrations
     assert rollback_point('1.1.0') == point
+    assert 'taken after breaking the lock of rollback.yml by killed-run' in out
+    assert lock_holder() is None
+
+
+class SecondRun(threading.Thread):
+    """Starts a second changing playbook as soon as the first holds the stack lock."""
+
+    def __init__(self, *args):
+        super().__init__(daemon=True)
+        self.args, self.rc, self.out, self.seconds, self.holder = args, None, '', None, None
+
+    def run(self):
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and self.holder is None:
+            self.holder = lock_holder()
+            time.sleep(0.2)
+        start = time.monotonic()
+        self.rc, self.out = playbook(*self.args)
+        self.seconds = time.monotonic() - start
 
 
 def test_rollback_with_no_variables_goes_to_1_0_0_without_failed_requests():
+    second = SecondRun('deploy.yml', '-e', 'aura_release=1.1.0')  # a concurrent deploy must be refused
+    second.start()
     rc, out, p = under_probe('rollback', 'rollback.yml', old='1.1.0', new='1.0.0')
+    second.join(timeout=300)
     assert rc == 0, out[-3000:]
+    assert second.holder and second.holder['playbook'] == 'rollback.yml', second.holder
+    assert second.rc != 0 and 'deploy.yml refused, nothing was changed: the stack lock aura-web1:%s is held by rollback.yml by' % LOCK \
+        in ' '.join(second.out.split()), second.out[-3000:]
+    assert 'Wait for it to finish' in second.out
+    print('concurrent deploy.yml refused %.1f s after it started' % second.seconds)
+    assert lock_holder() is None  # given up at the end
     assert p.failed == 0, p.errors
     assert served_version() == '1.0.0'
     assert active() == active('aura-app2') == active('aura-web1', '/var/www/aura-flow') == '1.0.0'
