@@ -9,6 +9,8 @@ lab, each undone in a ``finally``, and one run per set must name each of them wi
   aura-app2's combined.log; a skewed clock on aura-web1 - faked with diagnose_clock_offset, because the
   lab's containers share the host's kernel clock and a real skew cannot be made there.
 - set 2: PostgreSQL stopped (it masks most other checks, so alone).
+- the data-safety guards' states: a stack lock left by a run that is gone, fewer backups than
+  postgres_backup_keep_min, a rollback point rewritten after its release's first deploy.
 """
 
 import json
@@ -91,7 +93,8 @@ def test_a_clean_stack_diagnoses_clean_and_check_mode_changes_nothing(deployed):
     names = {c['name'] for c in report['checks']}
     expected = {'db.service@aura-db1', 'db.pg_isready@aura-db1', 'db.connections@aura-db1', 'db.long_queries@aura-db1',
                 'db.replication_lag@aura-db1', 'db.log_errors@aura-db1', 'cors.audit', 'static.index', 'static.asset',
-                'static.nginx_config@aura-web1', 'static.current_link@aura-web1'}
+                'static.nginx_config@aura-web1', 'static.current_link@aura-web1',
+                'guard.backup_retention@aura-db1', 'guard.rollback_point@aura-db1'}
     for host in ('aura-app1', 'aura-app2'):
         expected |= {n + '@' + host for n in ('backend.unit', 'backend.port_owner', 'backend.env', 'backend.health',
                                               'backend.error_log', 'cors.origin', 'jwt.secret', 'ai.quota',
@@ -197,3 +200,26 @@ def test_a_stopped_database_is_named_critical(deployed):
     failed(report, 'db.pg_isready@aura-db1', 'critical', 'no response', fix='重启 PostgreSQL 服务')
     failed(report, 'backend.health@aura-app1', 'high', '"db": "fail"')
     assert report['measured']['failing'][:2] == ['db.service@aura-db1', 'db.pg_isready@aura-db1']
+
+
+def test_the_data_safety_guards_states_are_named(deployed):
+    """A stale stack lock, retention below its minimum and a rollback point newer than its release's
+    first deploy (what rollback_db would then restore holds the release's own schema)."""
+    point = '/var/backups/postgresql/rollback-points/1.1.0.dump'
+    dead = run(['bash', '-c', 'true & wait $!; echo $!'], timeout=30).stdout.strip()
+    holder = {'token': 'gone', 'playbook': 'deploy.yml', 'user': 'killed-run', 'controller': run(['hostname'], timeout=30).stdout.strip(),
+              'pid': dead, 'awx_job_id': '', 'started': '2026-11-29T00:00:00Z'}
+    mtime = sh('aura-db1', 'stat -c %Y ' + point).strip()
+    try:
+        run(['docker', 'exec', '-i', 'aura-web1', 'sh', '-c', 'mkdir -p /var/lib/aura-flow && cat > /var/lib/aura-flow/run.lock'],
+            input=json.dumps(holder), timeout=60)
+        sh('aura-db1', 'touch ' + point)
+        rc, out, report = diagnose('-e', 'postgres_backup_keep_min=1000', *since_now())
+    finally:
+        sh('aura-web1', 'rm -f /var/lib/aura-flow/run.lock')
+        sh('aura-db1', 'touch -d @%s %s' % (mtime, point))
+    assert rc != 0
+    failed(report, 'guard.stack_lock@aura-web1', 'high', 'deploy.yml by killed-run', 'that run is gone', fix='break_lock=yes')
+    failed(report, 'guard.backup_retention@aura-db1', 'high', 'minimum postgres_backup_keep_min=1000', fix='backup.yml')
+    failed(report, 'guard.rollback_point@aura-db1', 'high', '1.1.0.dump (written', fix='rollback_db')
+    assert set(changed_counts(out)) == {0}
