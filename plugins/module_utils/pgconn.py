@@ -326,8 +326,11 @@ def scram_sha256_verifier(password, salt=None, iterations=4096):
     client_key = hmac.new(salted, b'Client Key', hashlib.sha256).digest()
     stored_key = hashlib.sha256(client_key).digest()
     server_key = hmac.new(salted, b'Server Key', hashlib.sha256).digest()
-    b64 = lambda data: base64.b64encode(data).decode('ascii')  # noqa: E731
-    return 'SCRAM-SHA-256$%d:%s$%s:%s' % (iterations, b64(salt), b64(stored_key), b64(server_key))
+    return 'SCRAM-SHA-256$%d:%s$%s:%s' % (iterations, _b64(salt), _b64(stored_key), _b64(server_key))
+
+
+def _b64(data):
+    return base64.b64encode(data).decode('ascii')
 
 
 SCRATCH_NAME = re.compile(r'^%s(\d{14})_(\d+)_([0-9a-f]{6})$' % re.escape(SCRATCH_PREFIX))

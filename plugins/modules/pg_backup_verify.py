@@ -483,7 +483,6 @@ from ansible_collections.auraflow.ops.plugins.module_utils.pgconn import (
 )
 
 
-
 def argument_spec():
     spec = dict(
         path=dict(type='path', required=True),
