@@ -21,6 +21,7 @@ import time
 import ansible
 import pytest
 
+from ansible_collections.auraflow.ops.plugins.module_utils.pgconn import scram_sha256_verifier
 from conftest import ROOT, VENV_BIN, run
 from fault_servers import run_direct
 # pg_cluster is a pytest fixture: importing it makes it available to the tests of this module.
@@ -440,6 +441,11 @@ def test_password_login_and_no_owner(backups, conn, pg_cluster):
     """The verifier role logs in with a password (never echoed) and restores a dump of a missing owner with no_owner."""
     # a non-superuser needs CREATEDB and CREATEROLE, and pg_read_all_settings for the disk_space check
     pg_cluster.psql('ALTER ROLE {0} CREATEROLE; GRANT pg_read_all_settings TO {0}'.format(VERIFIER))
+    # the password set the way the module sets its throwaway role's (a SCRAM verifier computed here): the
+    # server keeps it as given, and the scram-sha-256 login below proves it
+    verifier = scram_sha256_verifier(VERIFIER_PASSWORD)
+    pg_cluster.psql("ALTER ROLE %s PASSWORD '%s'" % (VERIFIER, verifier))
+    assert pg_cluster.psql("SELECT rolpassword FROM pg_authid WHERE rolname = '%s'" % VERIFIER) == verifier
     args = dict(conn, path=backups['ghost'], login_user=VERIFIER, login_password=VERIFIER_PASSWORD, no_owner=True,
                 expect_min_rows={'secrets': 2})
     rc, host, proc = verify(args)
