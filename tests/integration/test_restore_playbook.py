@@ -211,3 +211,41 @@ def test_failed_restore_brings_the_backends_back_and_names_the_safety_backup():
     assert status == 200 and CANARY in [item['title'] for item in body['items']]
     # the refused dump must not stay the newest backup a later 'latest' restore would pick
     on(DB, 'sh', '-c', 'rm -f %s/%s %s/%s.sha256 %s/%s.json' % ((BACKUP_DIR, bad) * 3))
+
+
+def test_a_safety_backup_that_does_not_restore_stops_before_anything_is_dropped():
+    # The backup disk damages what is written (simulated: the unit cuts each new dump short right after
+    # writing it). The chosen backup is good; only the safety backup's own restore test can see this,
+    # and the live database (with a row written after the chosen backup) must not be dropped.
+    marker = 'written-after-the-chosen-backup'
+    sql("DELETE FROM items WHERE title = '%s'" % marker)  # a fresh start when the tests run again
+    chosen = take_backup()
+    status, body = api('/api/items', token=token(), body=json.dumps({'title': marker}))
+    assert status == 201, body
+    old_oid = sql("SELECT oid FROM pg_database WHERE datname = 'aura_flow'", db='postgres')
+    before = dumps()
+    dropin = '/etc/systemd/system/aura-pg-backup.service.d/test-damage.conf'
+    damage = ("[Service]\nExecStartPost=/bin/sh -c 'f=$$(ls -1 %s/aura_flow-*.dump | tail -n 1); "
+              "truncate -s 4000 \"$$f\"'" % BACKUP_DIR)
+    on(DB, 'sh', '-c', 'mkdir -p "${1%/*}" && printf "%s\\n" "$2" > "$1" && systemctl daemon-reload', 'sh', dropin, damage)
+    try:
+        rc, out, report = restore(backup=chosen, confirm_restore='yes')
+    finally:
+        on(DB, 'sh', '-c', 'rm -f %s && systemctl daemon-reload' % dropin)
+        new = sorted(set(dumps()) - set(before))
+        for name in new:  # the damaged safety backup must not stay the newest 'latest'
+            on(DB, 'sh', '-c', 'rm -f %s/%s %s/%s.sha256 %s/%s.json' % ((BACKUP_DIR, name) * 3))
+    assert rc != 0, out[-3000:]
+    assert len(new) == 1, new
+    assert 'the safety backup %s/%s did not restore in a scratch database' % (BACKUP_DIR, new[0]) in out
+    assert 'The live database was not changed' in out
+    assert 'Backends: %s' % ', '.join('%s healthy' % h for h in APPS) in out
+    assert not report['passed'] and [c['name'] for c in report['checks'] if not c['ok']] == ['safety_backup']
+    # Nothing was dropped: the same database, with the row written after the chosen backup.
+    assert sql("SELECT oid FROM pg_database WHERE datname = 'aura_flow'", db='postgres') == old_oid
+    assert sql("SELECT count(*) FROM items WHERE title = '%s'" % marker) == '1'
+    assert sql("SELECT count(*) FROM pg_database WHERE datname ~ '(restore|verify)'", db='postgres') == '0'
+    assert 'restoring' not in on(DB, 'ls', '-A', BACKUP_DIR).stdout
+    status, body = api('/api/items', token=token())
+    assert status == 200 and marker in [item['title'] for item in body['items']]
+    sql("DELETE FROM items WHERE title = '%s'" % marker)
