@@ -324,6 +324,35 @@ _TABLE_DESCS = (('TABLE DATA', 'table_data'), ('TABLE ATTACH', None), ('TABLE', 
                 ('MATERIALIZED VIEW DATA', None), ('MATERIALIZED VIEW', None), ('FOREIGN TABLE', None))
 
 
+_TOC_EXTENSION = re.compile(r'^\d+;\s+\d+\s+\d+\s+(EXTENSION|COMMENT) - (?:EXTENSION )?(\S+) ?$')
+_CREATE_EXTENSION = re.compile(r'^CREATE EXTENSION IF NOT EXISTS ("(?:[^"]|"")+"|\S+) WITH SCHEMA ("(?:[^"]|"")+"|\S+);$', re.MULTILINE)
+
+
+def toc_extension_lines(listing):
+    """``{extension: [line, ...]}``: the EXTENSION and COMMENT ON EXTENSION lines of a ``pg_restore --list``."""
+    out = {}
+    for line in listing.splitlines():
+        match = _TOC_EXTENSION.match(line)
+        if match and (match.group(1) == 'EXTENSION' or ' EXTENSION ' in line):
+            out.setdefault(match.group(2), []).append(line)
+    return out
+
+
+def extension_schemas(sql):
+    """``{extension: schema}`` from pg_dump's ``CREATE EXTENSION IF NOT EXISTS x WITH SCHEMA y;`` lines."""
+    return dict((_unquote_ident(match.group(1)), _unquote_ident(match.group(2))) for match in _CREATE_EXTENSION.finditer(sql))
+
+
+def _unquote_ident(name):
+    return name[1:-1].replace('""', '"') if name.startswith('"') else name
+
+
+def list_without(listing, lines):
+    """A ``pg_restore --use-list`` file: ``listing`` with ``lines`` commented out (not restored)."""
+    drop = set(lines)
+    return ''.join((';' + line if line in drop else line) + '\n' for line in listing.splitlines())
+
+
 def parse_toc_listing(text):
     """Parse ``pg_restore --list`` output.
 
@@ -445,6 +474,8 @@ class PlainScan:
         self.other_refusals = []       # (line number, why)
         self.owner_roles = set()
         self.skipped_statements = 0
+        self.extensions = {}           # CREATE EXTENSION: name -> schema (None when not given)
+        self.preinstalled = set()      # extensions made before the restore: their COMMENT ON EXTENSION is left out
         self.in_copy = False
         self.unterminated_copy = False
         self.state = _TOP
@@ -525,6 +556,13 @@ class PlainScan:
             if first == 'set' and len(tokens) > 3:
                 self.owner_roles.add(_unquote(self.last_tokens[-1]))
             skip = True
+        elif first == 'comment' and second == 'on' and len(tokens) > 3 and tokens[2] == 'extension' \
+                and _unquote(tokens[3]) in self.preinstalled:
+            skip = True
+        elif first == 'create' and second == 'extension':
+            name = tokens[5] if tokens[2:5] == ['if', 'not', 'exists'] and len(tokens) > 5 else tokens[2] if len(tokens) > 2 else ''
+            schema = self.last_tokens[-1] if len(self.last_tokens) > 1 and self.last_tokens[-2] == 'schema' else None
+            self.extensions[_unquote(name)] = _unquote(schema) if schema else None
         elif first == 'create' and head:
             match = CREATE_TABLE.match(head)
             if match:

@@ -51,6 +51,10 @@ description:
     not restored, as with C(--no-owner --no-privileges) (for plain SQL the C(ALTER ... OWNER TO), C(SET SESSION
     AUTHORIZATION), C(GRANT), C(REVOKE) and C(ALTER DEFAULT PRIVILEGES) statements are left out); unless O(no_owner=true),
     a role the dump makes an owner that does not exist on the server fails this check, as a real restore would.
+    Extensions of the dump that only a superuser may create (for example C(pg_stat_statements)) and that go into schema
+    C(public) are created first by O(login_user) in the still empty scratch database, from the server's own scripts;
+    the dump's C(CREATE EXTENSION) and C(COMMENT ON EXTENSION) for them are left out. Trusted extensions are created by
+    the role itself; others fail by privilege.
   - Plain SQL is read by a lexer that follows psql's own (quotes, C(E'') and continued literals, quoted names, dollar
     quotes, nested comments, parentheses and C(BEGIN ATOMIC) bodies, C(COPY ... FROM stdin) data). It is not restored,
     and fails this check, when it holds a psql meta-command (a backslash anywhere outside literals, comments and COPY
@@ -431,6 +435,7 @@ server_version:
 import datetime
 import gzip
 import os
+import tempfile
 import time
 import zlib
 
@@ -445,11 +450,14 @@ from ansible_collections.auraflow.ops.plugins.module_utils.pg_backup import (
     backup_mtime,
     backup_size,
     compare_directory_digests,
+    PlainScan,
     SqlRefused,
     detect_format,
     dump_expansion,
+    extension_schemas,
     filter_plain_lines,
     human_bytes,
+    list_without,
     missing_tables,
     normalize_sha256,
     parse_sidecar,
@@ -462,6 +470,7 @@ from ansible_collections.auraflow.ops.plugins.module_utils.pg_backup import (
     sidecar_digests_for_directory,
     space_needed,
     toc_created_epoch,
+    toc_extension_lines,
     validate_min_rows,
 )
 from ansible_collections.auraflow.ops.plugins.module_utils.pgconn import (
@@ -477,6 +486,7 @@ from ansible_collections.auraflow.ops.plugins.module_utils.pgconn import (
     error_lines,
     find_pg_program,
     libpq_env,
+    quote_ident,
     quote_literal,
     run_process,
     signal_name,
@@ -519,6 +529,7 @@ class Verifier:
         self.checks = Checks()
         self.fmt = None
         self.toc = None
+        self.toc_text = ''
         self.plain = None
         self.size = 0
         self.result = dict(
@@ -681,6 +692,7 @@ class Verifier:
         if rc != 0:
             return self.checks.add('toc', False, 'pg_restore --list failed: %s' % (error_lines(err) or 'exit %d' % rc))
         self.toc = parse_toc_listing(out)
+        self.toc_text = out
         header = self.toc['header']
         self.result['archive'] = {
             'dbname': header.get('dbname'),
@@ -842,7 +854,9 @@ class Verifier:
         try:
             with scratch:
                 self.result['scratch_db'] = scratch.name
-                ok = self._restore_into(scratch, psql_bin, pg_restore)
+                with tempfile.TemporaryDirectory(prefix='pg_backup_verify-') as tmp:
+                    preinstalled, use_list = self.preinstall_extensions(psql, scratch, pg_restore, tmp)
+                    ok = self._restore_into(scratch, psql_bin, pg_restore, preinstalled, use_list)
         except Interrupted as exc:
             self.fail_interrupted(exc, scratch)
         except (PgError, ProcessTimeout) as exc:
@@ -855,6 +869,43 @@ class Verifier:
             self.module.fail_json(msg='the scratch database and role %s could not be dropped: %s; drop them by hand'
                                   % (scratch.name, scratch.drop_error), **self.finish())
         return ok
+
+    def preinstall_extensions(self, psql, scratch, pg_restore, tmp):
+        """Create, as login_user, the extensions of the dump only a superuser may create, before anything is restored.
+
+        Their scripts come from the server's installation, not from the backup, and run in the new, still empty
+        database (schema public only). The backup's own CREATE EXTENSION and COMMENT ON EXTENSION for them are
+        then left out (pg_restore --use-list; for plain SQL by the filter). Returns ``(names, list file or None)``.
+        """
+        if self.fmt in ARCHIVE_FORMATS:
+            lines = toc_extension_lines(self.toc_text)
+            if not lines:
+                return [], None
+            only = os.path.join(tmp, 'extensions.list')
+            with open(only, 'w', encoding='utf-8') as handle:
+                handle.write(''.join(entries[0] + '\n' for entries in lines.values()))
+            rc, out, err = run_process([pg_restore, '--file=-', '--use-list=%s' % only, self.path], env=libpq_env({}),
+                                       capture_stdout=True)
+            schemas = extension_schemas(out) if rc == 0 else {}
+        else:
+            lines, schemas = {}, dict(self.plain.extensions)
+        if not schemas:
+            return [], None
+        needs_superuser = psql.query_json(
+            "SELECT coalesce(json_object_agg(e.name, v.superuser AND NOT v.trusted), '{}') FROM pg_available_extensions e "
+            "JOIN pg_available_extension_versions v ON v.name = e.name AND v.version = e.default_version "
+            "WHERE e.name IN (%s)" % ', '.join(quote_literal(name) for name in sorted(schemas))) or {}
+        made = []
+        for name in sorted(schemas):
+            if needs_superuser.get(name) and schemas[name] in ('public', None):
+                psql.execute('CREATE EXTENSION IF NOT EXISTS %s WITH SCHEMA public' % quote_ident(name), dbname=scratch.name)
+                made.append(name)
+        if not made or self.fmt not in ARCHIVE_FORMATS:
+            return made, None
+        use_list = os.path.join(tmp, 'restore.list')
+        with open(use_list, 'w', encoding='utf-8') as handle:
+            handle.write(list_without(self.toc_text, [line for name in made for line in lines.get(name, [])]))
+        return made, use_list
 
     def remove_stale_scratch(self, psql):
         """Drop what a killed earlier run (SIGKILL, an async timeout) left: scratch databases and roles older than the limit."""
@@ -952,7 +1003,7 @@ class Verifier:
         self.module.fail_json(msg='interrupted by %s during the restore test; scratch database %s %s'
                               % (signal_name(exc.signum), scratch.name, fate), **self.finish())
 
-    def _restore_into(self, scratch, psql_bin, pg_restore):
+    def _restore_into(self, scratch, psql_bin, pg_restore, preinstalled=(), use_list=None):
         dbname = scratch.name
         # Everything from the backup runs as the scratch database's own role: no superuser, no
         # CREATEDB/CREATEROLE, no pg_execute_server_program, member of nothing.
@@ -964,6 +1015,8 @@ class Verifier:
             cmd = [pg_restore, '--exit-on-error', '--no-owner', '--no-privileges', '--no-subscriptions', '--dbname=%s' % dbname]
             if self.fmt in PARALLEL_FORMATS and jobs > 1:
                 cmd.append('--jobs=%d' % jobs)
+            if use_list:
+                cmd.append('--use-list=%s' % use_list)
             cmd.append(self.path)
             how = 'pg_restore%s' % (' -j %d' % jobs if '--jobs=%d' % jobs in cmd else '')
             stdin = None
@@ -971,7 +1024,9 @@ class Verifier:
             # The SQL goes through the lexer again on its way to psql: a file changed since the toc check
             # is stopped (and psql killed) before psql reads a refused line.
             cmd = [psql_bin, '-X', '-q', '-v', 'ON_ERROR_STOP=1', '--single-transaction', '--dbname=%s' % dbname, '--file=-']
-            stdin = filter_plain_lines(self._plain_lines())
+            scan = PlainScan(strict=True)
+            scan.preinstalled = set(preinstalled)
+            stdin = filter_plain_lines(self._plain_lines(), scan)
             how = 'psql'
         started = time.monotonic()
         try:
@@ -1001,8 +1056,9 @@ class Verifier:
             self.checks.add('restore', False, 'restored, but the tables could not be counted: %s' % exc)
             return False
         self.result['tables'] = dict(sorted(counts.items()))
+        made = '; extensions created first by %s: %s' % (self.params['login_user'], ', '.join(preinstalled)) if preinstalled else ''
         return self.checks.add('restore', True, 'restored with %s into scratch database %s as its unprivileged role in %.1fs: '
-                               '%d tables, %d rows' % (how, dbname, seconds, len(counts), sum(counts.values())))
+                               '%d tables, %d rows%s' % (how, dbname, seconds, len(counts), sum(counts.values()), made))
 
 
 def settings_from(module):

@@ -695,6 +695,7 @@ def test_archive_attack_fails_by_privilege(conn, pg_cluster, marker_dir, fmt):
 
 OWNED_SQL = """
 CREATE EXTENSION pgcrypto;
+CREATE EXTENSION pg_stat_statements;
 CREATE SCHEMA app AUTHORIZATION auraflow_t_app;
 CREATE TABLE app.items (id int PRIMARY KEY, secret bytea DEFAULT gen_random_bytes(4), note text CHECK (note !~ '^\\s*$'));
 INSERT INTO app.items (id, note) SELECT i, 'n' || i FROM generate_series(1, 50) i;
@@ -710,7 +711,10 @@ COMMENT ON TABLE app.items IS 'it''s \\ here';
 
 @pytest.mark.parametrize('fmt', ['plain', 'custom', 'tar'])
 def test_dump_with_owners_and_grants_is_valid(conn, pg_cluster, tmp_path, fmt):
-    """A legitimate dump with other owners, grants, default privileges and an extension still verifies (as the unprivileged role)."""
+    """A legitimate dump with other owners, grants, default privileges and extensions still verifies (as the unprivileged role).
+
+    pgcrypto is trusted (the role creates it); pg_stat_statements needs a superuser: made first from the server's own
+    script, and the dump's CREATE/COMMENT ON EXTENSION for it left out (as the lab's application database has it)."""
     db = 'owned_%s' % fmt
     pg_cluster.psql("DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'auraflow_t_app') THEN "
                     "CREATE ROLE auraflow_t_app; CREATE ROLE auraflow_t_reader; END IF; END$$")
@@ -724,6 +728,7 @@ def test_dump_with_owners_and_grants_is_valid(conn, pg_cluster, tmp_path, fmt):
     rc, host, proc = verify(dict(conn, path=path, expect_min_rows={'app.items': 50}))
     assert rc == 0 and host['valid'], json.dumps(host, indent=1)
     assert host['tables'] == {'app.items': 50}
+    assert check_named(host, 'restore')['detail'].endswith('extensions created first by postgres: pg_stat_statements')
     assert leftover_state(pg_cluster)['roles'] == 'auraflow_t_app,auraflow_t_reader'
 
 

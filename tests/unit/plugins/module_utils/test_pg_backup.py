@@ -20,6 +20,9 @@ from ansible_collections.auraflow.ops.plugins.module_utils.pg_backup import (
     classify_sql,
     compare_directory_digests,
     detect_format,
+    extension_schemas,
+    list_without,
+    toc_extension_lines,
     dump_expansion,
     human_bytes,
     space_needed,
@@ -453,6 +456,30 @@ def test_filter_stops_before_the_refused_line():
         for chunk in filter_plain_lines(lines):
             got.append(chunk)
     assert got == [b'CREATE TABLE t (x int);'] and 'line 2' in str(caught.value)  # psql never sees line 2
+
+
+def test_extensions_in_a_toc_listing_and_in_sql():
+    listing = ('; header\n2; 3079 16388 EXTENSION - pg_stat_statements \n3386; 0 0 COMMENT - EXTENSION pg_stat_statements \n'
+               '3385; 0 0 COMMENT - SCHEMA public pg_database_owner\n216; 1259 16425 TABLE public t app\n')
+    lines = toc_extension_lines(listing)
+    assert lines == {'pg_stat_statements': ['2; 3079 16388 EXTENSION - pg_stat_statements ',
+                                            '3386; 0 0 COMMENT - EXTENSION pg_stat_statements ']}
+    assert list_without(listing, lines['pg_stat_statements']).splitlines() == [
+        '; header', ';2; 3079 16388 EXTENSION - pg_stat_statements ', ';3386; 0 0 COMMENT - EXTENSION pg_stat_statements ',
+        '3385; 0 0 COMMENT - SCHEMA public pg_database_owner', '216; 1259 16425 TABLE public t app']
+    sql = 'CREATE EXTENSION IF NOT EXISTS pg_stat_statements WITH SCHEMA public;\nCREATE EXTENSION IF NOT EXISTS "x-y" WITH SCHEMA "My";\n'
+    assert extension_schemas(sql) == {'pg_stat_statements': 'public', 'x-y': 'My'}
+
+
+def test_plain_extensions_and_their_comments():
+    sql = (b"CREATE EXTENSION IF NOT EXISTS pg_stat_statements WITH SCHEMA public;\n"
+           b"COMMENT ON EXTENSION pg_stat_statements IS 'track';\nCREATE EXTENSION pgcrypto;\nCOMMENT ON EXTENSION pgcrypto IS 'c';\n")
+    assert scan(sql).extensions == {'pg_stat_statements': 'public', 'pgcrypto': None}
+    scan_ = PlainScan(strict=True)
+    scan_.preinstalled = {'pg_stat_statements'}
+    out = b''.join(filter_plain_lines(sql.splitlines(True), scan_))
+    assert out == (b"CREATE EXTENSION IF NOT EXISTS pg_stat_statements WITH SCHEMA public;\nCREATE EXTENSION pgcrypto;\n"
+                   b"COMMENT ON EXTENSION pgcrypto IS 'c';\n")
 
 
 def test_copy_followed_by_more_on_its_line_is_refused():
