@@ -17,8 +17,8 @@ description:
     the AWX job id when there is one, and the start time.
   - It is created atomically (written under a temporary name, then hard-linked to its name, which
     fails when a lock exists), so two runs never both hold it and a reader never sees half a holder.
-  - V(present) takes the lock, or reports who holds it (RV(acquired=false)); it does not fail then:
-    the caller decides, because only the controller can tell whether the holder is still running.
+  - V(present) takes the lock, or reports who holds it (RV(acquired=false)) without failing; the caller decides, because only the controller can tell
+    whether the holder is still running.
     The same token taking it again is a no-op. With O(break_lock) a lock held by another run is
     replaced (RV(broken) names the holder that was replaced).
   - V(absent) gives up the lock of O(owner.token); a lock held by another token stays unless O(break_lock).
@@ -68,9 +68,11 @@ options:
     default: false
 attributes:
   check_mode:
+    description: Can run in check mode and return changed status prediction without modifying target.
     support: full
     details: In check mode nothing is written; RV(acquired) says whether the lock could be taken.
   diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
 notes:
   - The lock does not expire by itself; a run that was killed leaves it behind, and the next run
@@ -155,10 +157,11 @@ def main():
         elif state == 'present':
             if module.check_mode:
                 ours = holder is None or holder.get('token') == owner['token']
-                result.update(acquired=ours or break_lock, held=holder is not None, holder=holder,
-                              changed=not (holder and holder.get('token') == owner['token']) and (ours or break_lock),
-                              message='check mode: the lock %s' % ('could be taken' if ours or break_lock
-                                                                    else 'is held by ' + run_lock.describe(holder)))
+                could = ours or break_lock
+                what = 'could be taken' if could else 'is held by ' + run_lock.describe(holder)
+                result.update(acquired=could, held=holder is not None, holder=holder,
+                              changed=not (holder and holder.get('token') == owner['token']) and could,
+                              message='check mode: the lock %s' % what)
             else:
                 acquired, changed, now, broken = run_lock.acquire(path, owner, break_lock)
                 result.update(acquired=acquired, changed=changed, held=True, holder=now, broken=broken,
