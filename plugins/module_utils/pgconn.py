@@ -360,8 +360,13 @@ def stale_scratch_names(names, max_age, now=None):
     return out
 
 
+ORPHAN_ROLE_AGE = 60
+
+
 def drop_stale_scratch(psql, max_age, now=None, timeout=120):
     """Drop the scratch databases, then the scratch roles, older than ``max_age`` seconds.
+
+    A scratch role that owns no database is dropped once older than ORPHAN_ROLE_AGE seconds.
 
     Only names of ``scratch_name()``'s exact form qualify; a database anyone is connected to (an
     orphaned restore still running), a role with sessions, that owns a database or is a superuser
@@ -389,7 +394,13 @@ def drop_stale_scratch(psql, max_age, now=None, timeout=120):
         "'owns', EXISTS (SELECT 1 FROM pg_database d WHERE d.datdba = r.oid)) ORDER BY r.rolname), '[]') "
         "FROM pg_roles r WHERE r.rolname ~ %s" % quote_literal(SCRATCH_NAME_SQL)) or []
     info = dict((row['name'], row) for row in roles)
-    for name in stale_scratch_names([row['name'] for row in roles], max_age, now):
+    # A run creates its database right after its role and drops the role right after the database: a scratch
+    # role without a database for a minute is an orphan (e.g. its keep_scratch database dropped by hand).
+    orphans = set(name for name in stale_scratch_names([row['name'] for row in roles], ORPHAN_ROLE_AGE, now)
+                  if not info[name]['owns'])
+    for name in [row['name'] for row in roles]:
+        if name not in orphans and name not in stale_scratch_names([name], max_age, now):
+            continue
         row = info[name]
         why = ('a superuser (not made by this module)' if row['super'] else
                '%d session(s) connected' % row['sessions'] if row['sessions'] else

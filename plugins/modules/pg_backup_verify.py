@@ -76,7 +76,8 @@ description:
   - The scratch database and its role are both named C(auraflow_verify_<UTC timestamp>_<pid>_<6 hex digits>); the
     database is created from C(template0). Only a SIGKILL (for example an C(async) timeout) can leave them behind. Before
     its restore, each run drops the databases, then the roles, with exactly that form of name whose timestamp is older
-    than O(stale_scratch_age), that nobody is connected to (and roles that own no database and are no superuser) - never
+    than O(stale_scratch_age), that nobody is connected to (and roles that own no database and are no superuser; a role
+    owning no database is removed once a minute old, as after a O(keep_scratch) database was dropped by hand) - never
     any other name; RV(stale_scratch_dropped) lists them and the task then reports C(changed).
 author:
   - auraflow.ops maintainers (@auraflow)

@@ -810,10 +810,18 @@ def test_old_leftover_removed_with_the_default_age(backups, conn, pg_cluster):
     old, fresh = 'auraflow_verify_%s_4242_a1b2c3' % stamp, 'auraflow_verify_%s_4243_a1b2c3' % time.strftime('%Y%m%d%H%M%S', time.gmtime())
     pg_cluster.psql('CREATE DATABASE "%s"' % old)
     pg_cluster.psql('CREATE DATABASE "%s"' % fresh)  # another run's, just made: not touched
+    # the role of a keep_scratch database dropped by hand 2 minutes ago: an orphan; one just made: not touched
+    orphan = 'auraflow_verify_%s_4244_a1b2c3' % time.strftime('%Y%m%d%H%M%S', time.gmtime(time.time() - 120))
+    young = 'auraflow_verify_%s_4245_a1b2c3' % time.strftime('%Y%m%d%H%M%S', time.gmtime())
+    pg_cluster.psql('CREATE ROLE "%s"; CREATE ROLE "%s"' % (orphan, young))
+    roles = "SELECT string_agg(rolname, ',') FROM pg_roles WHERE rolname LIKE 'auraflow\\_verify\\_%'"
     try:
         rc, host, proc = verify(dict(conn, path=backups['custom']))
         assert rc == 0 and host['valid'], json.dumps(host, indent=1)
         assert pg_cluster.scratch_databases() == [fresh]
+        assert pg_cluster.psql(roles) == young
+        assert host['stale_scratch_dropped'] == ['database %s' % old, 'role %s' % orphan]
     finally:
         pg_cluster.psql('DROP DATABASE IF EXISTS "%s"' % old)
         pg_cluster.psql('DROP DATABASE IF EXISTS "%s"' % fresh)
+        pg_cluster.psql('DROP ROLE IF EXISTS "%s"; DROP ROLE IF EXISTS "%s"' % (orphan, young))
