@@ -919,8 +919,8 @@ class Verifier:
         self.result['stale_scratch_dropped'] = dropped
         if dropped:
             self.result['changed'] = True
-            self.module.warn('dropped what earlier, killed runs left (older than stale_scratch_age %ss): %s'
-                             % (max_age, ', '.join(dropped)))
+            self.module.warn('dropped what earlier runs left behind (killed runs older than stale_scratch_age %ss, roles '
+                             'without their database): %s' % (max_age, ', '.join(dropped)))
         for what, why in kept:
             self.module.warn('left in place: %s, a leftover older than stale_scratch_age %ss (%s)' % (what, max_age, why))
 
