@@ -20,7 +20,7 @@ STAGE := $(CURDIR)/scripts/stage
 LOCAL_WORKERS ?= 2
 
 .PHONY: help setup demo lab-up lab-down lab-fresh artifacts app-deps check test lint sanity unit app \
-	integration integration-local integration-lab molecule ee bench clean
+	integration integration-local integration-lab integration-exhaustive molecule ee bench clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -76,7 +76,10 @@ lab-fresh: setup ## Recreate the lab from its cached image (the lab tier starts 
 	@$(STAGE) lab bash -c 'scripts/lab down && scripts/lab up'
 
 integration-lab: setup artifacts ## Lab integration tests, one at a time in conftest.LAB_ORDER (on a fresh lab: make lab-fresh first)
-	@$(STAGE) "lab integration" scripts/pytest -m lab --durations=30 tests/integration
+	@$(STAGE) "lab integration" scripts/pytest -m 'lab and not exhaustive' --durations=30 tests/integration
+
+integration-exhaustive: setup artifacts ## The lab cases beyond CI's budget (every phase of a killed deploy); on a deployed lab
+	@$(STAGE) "lab exhaustive" scripts/pytest -m 'lab and exhaustive' --durations=30 tests/integration
 
 molecule: setup artifacts ## Every molecule scenario under molecule/ on the lab image
 	@scripts/lab image >/dev/null

@@ -28,6 +28,7 @@ LAB_FIXTURES = {'lab', 'deployed_lab'}
 LAB_ORDER = (
     ('test_lab.py', 'fresh'),
     ('test_deploy_rollback.py', 'fresh'),
+    ('test_killed_runs.py', 'deployed'),
     ('test_backup_playbook.py', 'deployed'),
     ('test_restore_playbook.py', 'deployed'),
     ('test_slo_playbook.py', 'deployed'),
