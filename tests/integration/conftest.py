@@ -157,7 +157,7 @@ def applied_migrations():
 
 def stack_problems():
     """What is wrong with the deployed lab stack (empty when healthy): nginx's /health, each backend's
-    /health, PostgreSQL's pg_isready, and a Redis answer on the cache host."""
+    /health, PostgreSQL's pg_isready, a Redis answer on the cache host, and no stack lock left held."""
     problems = []
     if not answers('https://172.30.80.10/health'):
         problems.append('nginx on aura-web1 does not answer /health')
@@ -171,6 +171,10 @@ def stack_problems():
     result = run(['docker', 'exec', 'aura-cache1', 'systemctl', 'is-active', 'redis-server'], timeout=30)
     if result.stdout.strip() != 'active':
         problems.append('Redis on aura-cache1 is %s' % (result.stdout.strip() or result.stderr.strip()))
+    # every changing run gives the stack lock up on its way out, also when it fails or is refused
+    result = run(['docker', 'exec', 'aura-web1', 'cat', '/var/lib/aura-flow/run.lock'], timeout=30)
+    if result.returncode == 0:
+        problems.append('the stack lock on aura-web1 is still held: %s' % ' '.join(result.stdout.split()))
     return problems
 
 

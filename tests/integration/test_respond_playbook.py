@@ -29,6 +29,14 @@ def deployed(deployed_lab):
     return deployed_lab
 
 
+@pytest.fixture(autouse=True)
+def lock_given_up():
+    """Every respond run - done, refused or failed - gives the stack lock up on its way out."""
+    yield
+    held = run(['docker', 'exec', 'aura-web1', 'cat', '/var/lib/aura-flow/run.lock'], timeout=30)
+    assert held.returncode != 0, 'respond.yml left the stack lock held: ' + held.stdout
+
+
 def test_refused_without_confirm_and_unknown_actions(deployed):
     before = unit('aura-app1', 'ExecMainStartTimestamp')
     rc, out, report = respond('-e', 'respond_action=restart_backend')
