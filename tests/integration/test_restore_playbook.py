@@ -149,6 +149,24 @@ def test_corrupted_backup_is_refused_before_the_backends_stop():
     assert after == before
 
 
+def test_a_live_restore_of_another_format_is_refused_before_anything_is_restored():
+    """The format a live restore takes (pg_dump -Fc) is checked before the backup is restored anywhere,
+    also into the scratch database: a plain SQL file is refused by its format alone."""
+    plain = '%s/aura_flow-plain.sql' % BACKUP_DIR
+    on(DB, 'sh', '-c', 'runuser -u postgres -- pg_dump -Fp -d aura_flow -f %s' % plain)
+    before = unchanged_state()
+    try:
+        rc, out, dummy = restore(backup=plain, confirm_restore='yes')
+        flat = ' '.join(out.split())
+        assert rc != 0, out[-3000:]
+        assert 'expected custom, but the content is plain' in flat and 'Nothing was restored' in flat, out[-3000:]
+        assert 'restore: skipped (an earlier check failed (format))' in flat or 'an earlier check failed (format' in flat
+        assert 'Stop aura-flow-backend' not in out
+    finally:
+        on(DB, 'rm', '-f', plain)
+    assert unchanged_state() == before
+
+
 def test_restore_brings_a_deleted_row_back():
     assert sql("DELETE FROM items WHERE title = '%s'" % CANARY) == 'DELETE 1'
     old_oid = sql("SELECT oid FROM pg_database WHERE datname = 'aura_flow'", db='postgres')
