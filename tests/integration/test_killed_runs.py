@@ -97,7 +97,7 @@ def back_on_1_1_0(deployed_lab):
     assert converged('1.1.0') == []
 
 
-CASES = [pytest.param(pb, phase, id='%s-%s' % (pb.split('.')[0], phase),
+CASES = [pytest.param(pb, phase, id='%s-%s' % (pb.split('.', maxsplit=1)[0], phase),
                       marks=[pytest.mark.exhaustive] if pb == 'deploy.yml' and phase != 'after_link_swap' else [])
          for pb in ('rollback.yml', 'deploy.yml') for phase in PHASES]
 

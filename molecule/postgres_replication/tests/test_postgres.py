@@ -126,7 +126,6 @@ def test_retention_removes_dumps_older_than_keep_days(host):
     assert 'retention removed %s' % kept[1] in log
 
 
-
 def age(host, names, days=10):
     for name in names:
         path = '%s/%s' % (BACKUP_DIR, name)
