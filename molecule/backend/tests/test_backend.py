@@ -277,6 +277,6 @@ def test_config_rollback_restores_env_previous(host):
         assert secret not in output
     assert 'JWT_EXPIRES_IN="24h"' in host.file(ROOT + '/shared/.env').content_string
     assert 'JWT_EXPIRES_IN="15m"' in host.file(ROOT + '/shared/.env.rolled_back').content_string
-    assert host.file(ROOT + '/shared/.env').mode == 0o600
+    assert host.file(ROOT + '/shared/.env').mode == 0o640
     assert playbook(step='health_gate')[0] == 0
     assert current(host) == ROOT + '/releases/1.0.0'
