@@ -2,6 +2,7 @@
 const { test, describe, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const http = require('node:http');
+const net = require('node:net');
 const h = require('./helpers');
 
 const ALLOWED = 'https://app.aura-flow.test';
@@ -61,52 +62,56 @@ describe('CORS and body limit', () => {
   });
 
   test('a body over 10 MB is refused with 413 (Content-Length declared)', async () => {
-    // The server answers 413 as soon as it reads the declared length and closes the connection, so the
-    // client may still be writing the body then (EPIPE/ECONNRESET on its side): what counts is the answer.
-    const big = Buffer.alloc(10 * 1024 * 1024 + 1, 'a');
-    const r = await new Promise((resolve, reject) => {
-      let answered = false;
-      const req = http.request({ host: '127.0.0.1', port: app.port, method: 'POST', path: '/api/auth/login', agent: false,
-        headers: { 'Content-Type': 'application/json', 'Content-Length': big.length } }, (res) => {
-        answered = true;
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (d) => { text += d; });
-        res.on('end', () => resolve({ status: res.statusCode, json: JSON.parse(text) }));
+    // The server answers from the declared length alone, before any body byte. A raw socket sends only the
+    // head, so no client write can race the server's close (node's http client loses the answer on EPIPE).
+    const raw = await new Promise((resolve, reject) => {
+      const sock = net.connect(app.port, '127.0.0.1', () => {
+        sock.write('POST /api/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n'
+          + `Content-Length: ${10 * 1024 * 1024 + 1}\r\n\r\n`);
       });
-      req.on('error', (err) => {
-        if (answered || !['EPIPE', 'ECONNRESET'].includes(err.code)) {
-          if (!answered) reject(err);
-          return;
-        }
-        setTimeout(() => { if (!answered) reject(err); }, 2000);  // the answer may still be on its way
-      });
-      req.end(big);
+      let text = '';
+      sock.setEncoding('utf8');
+      sock.setTimeout(5000, () => { sock.destroy(); reject(new Error(`no answer in 5 s: ${JSON.stringify(text)}`)); });
+      sock.on('data', (d) => { text += d; if (/\r\n\r\n[\s\S]*\}/.test(text)) { sock.destroy(); resolve(text); } });
+      sock.on('end', () => resolve(text));
+      sock.on('error', reject);
     });
-    assert.equal(r.status, 413);
-    assert.equal(r.json.error, 'payload_too_large');
+    const [head, body] = raw.split('\r\n\r\n');
+    assert.match(head, /^HTTP\/1\.1 413 /);
+    assert.match(head, /\r\nconnection: close/i);
+    assert.equal(JSON.parse(body).error, 'payload_too_large');
   });
 
   test('a chunked body over 10 MB is refused with 413', async () => {
-    const status = await new Promise((resolve, reject) => {
-      const req = http.request({ host: '127.0.0.1', port: app.port, method: 'POST', path: '/api/auth/login',
-        headers: { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' }, agent: false }, (res) => {
-        res.resume();
-        resolve(res.statusCode);
-      });
-      req.on('error', reject);
-      const chunk = Buffer.alloc(1024 * 1024, 'a');
+    // A raw socket sends 1 MB chunks until the answer comes; its own write errors after the server closed
+    // do not hide the answer already read.
+    const raw = await new Promise((resolve, reject) => {
+      let text = '';
       let sent = 0;
-      const pump = () => {
-        while (sent < 11) {
-          sent += 1;
-          if (!req.write(chunk)) { req.once('drain', pump); return; }
-        }
-        req.end();
-      };
-      pump();
+      const chunk = Buffer.alloc(1024 * 1024, 'a');
+      const sock = net.connect(app.port, '127.0.0.1', () => {
+        sock.write('POST /api/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n'
+          + 'Transfer-Encoding: chunked\r\n\r\n');
+        const pump = () => {
+          while (sent < 12 && !text) {
+            sent += 1;
+            sock.write(`${chunk.length.toString(16)}\r\n`);
+            sock.write(chunk);
+            if (!sock.write('\r\n')) { sock.once('drain', pump); return; }
+          }
+        };
+        pump();
+      });
+      sock.setEncoding('utf8');
+      const timer = setTimeout(() => { sock.destroy(); reject(new Error(`no answer in 10 s after ${sent} MB`)); }, 10000);
+      sock.on('close', () => clearTimeout(timer));
+      sock.on('data', (d) => { text += d; if (/\r\n\r\n[\s\S]*\}/.test(text)) { sock.destroy(); resolve(text); } });
+      sock.on('end', () => resolve(text));
+      sock.on('error', (err) => { if (!text) reject(err); });
     });
-    assert.equal(status, 413);
+    const [head, body] = raw.split('\r\n\r\n');
+    assert.match(head, /^HTTP\/1\.1 413 /);
+    assert.equal(JSON.parse(body).error, 'payload_too_large');
   });
 
   test('a body just under the limit is read (and then judged on content)', async () => {
