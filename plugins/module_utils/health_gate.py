@@ -1,0 +1,102 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, auraflow.ops maintainers
+# MIT License (see LICENSE)
+"""Health gate for one backend: the rule, without Ansible (unit-tested in tests/unit/plugins/module_utils/test_health_gate.py).
+
+Polls a URL every ``interval`` seconds. While the service has not answered yet (connection refused
+just after a restart) it waits up to ``startup_timeout`` without counting. From the first answer on:
+a 2xx whose JSON "version" matches ``expect_version`` (when given) is a success, anything else a
+failure. PASS after ``successes`` consecutive successes; FAIL after more than ``max_failures``
+consecutive failures (the runbook's trigger: "health check fails more than 3 times in a row"), or
+when ``timeout`` runs out.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.request
+
+
+def probe(url, timeout):
+    """(status or None, body text, error text)."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status, response.read(2048).decode('utf-8', 'replace'), None
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read(2048).decode('utf-8', 'replace'), None
+    except (urllib.error.URLError, OSError) as exc:
+        return None, '', str(getattr(exc, 'reason', exc))
+
+
+def verdict(status, body, expect_version):
+    """(success, reason) of one answer."""
+    if status is None:
+        return False, 'no answer'
+    if not 200 <= status < 300:
+        return False, 'HTTP %d' % status
+    if expect_version:
+        try:
+            version = json.loads(body).get('version')
+        except (ValueError, AttributeError):
+            return False, 'HTTP %d but the body is not JSON' % status
+        if version != expect_version:
+            return False, 'serving version %s, expected %s' % (version, expect_version)
+    return True, 'HTTP %d' % status
+
+
+def problems(successes, max_failures, interval, timeout, startup_timeout, request_timeout):
+    """What is wrong with the gate's numbers (a message), or None."""
+    bad = []
+    if successes < 1:
+        bad.append('successes must be at least 1 (got %s)' % successes)
+    if max_failures < 0:
+        bad.append('max_failures must be 0 or more (got %s)' % max_failures)
+    if interval < 0:
+        bad.append('interval must be 0 or more seconds (got %s)' % interval)
+    for name, value in (('timeout', timeout), ('startup_timeout', startup_timeout), ('request_timeout', request_timeout)):
+        if value <= 0:
+            bad.append('%s must be more than 0 seconds (got %s)' % (name, value))
+    return '; '.join(bad) or None
+
+
+def gate(url, expect_version='', successes=3, max_failures=3, interval=1.0, timeout=60.0, startup_timeout=30.0,
+         request_timeout=3.0, fetch=probe, clock=time.monotonic, sleep=time.sleep):
+    """Run the gate; returns the verdict as a dict (``passed``, ``message``, counts and the last answer)."""
+    started = clock()
+    answered = False
+    count = failures = probes = 0
+    last = {'status': None, 'body': '', 'error': None, 'reason': None}
+    while True:
+        elapsed = clock() - started
+        if elapsed > timeout:
+            outcome, message = False, 'no %d consecutive successes within %ss' % (successes, timeout)
+            break
+        status, body, error = fetch(url, request_timeout)
+        probes += 1
+        if status is not None:
+            answered = True
+        ok, reason = verdict(status, body, expect_version)
+        last = {'status': status, 'body': body, 'error': error, 'reason': reason}
+        if not answered:
+            if elapsed > startup_timeout:
+                outcome, message = False, 'the service never answered within %ss (%s)' % (startup_timeout, error)
+                break
+        elif ok:
+            count, failures = count + 1, 0
+            if count >= successes:
+                outcome, message = True, '%d consecutive successes' % count
+                break
+        else:
+            count, failures = 0, failures + 1
+            if failures > max_failures:
+                outcome, message = False, '%d consecutive failures (more than %d): %s' % (failures, max_failures, reason)
+                break
+        sleep(interval)
+    return {
+        'passed': outcome, 'message': message, 'url': url, 'expect_version': expect_version,
+        'probes': probes, 'consecutive_successes': count, 'consecutive_failures': failures,
+        'seconds': round(clock() - started, 3), 'last_status': last['status'], 'last_body': last['body'],
+        'last_error': last['error'], 'last_reason': last['reason'],
+    }

@@ -1,0 +1,193 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, auraflow.ops maintainers
+# MIT License (see LICENSE)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: health_gate
+short_description: Gate a freshly started backend on its /health (N consecutive good answers)
+version_added: 0.3.0
+description:
+  - Polls O(url) on the managed host every O(interval) seconds. While nothing answers yet (the
+    connection is refused just after a restart) it waits up to O(startup_timeout) without counting.
+    From the first answer on, a 2xx whose JSON C(version) is the expected release is a success and
+    anything else a failure.
+  - Passes after O(successes) consecutive successes. Fails after more than O(max_failures)
+    consecutive failures (the runbook's trigger, "health check fails more than 3 times in a row"),
+    or when O(timeout) runs out.
+  - The expected release is O(expect_version), or else the active release of the ledger under
+    O(ledger_root) (the one C(current) was switched to).
+  - A failed gate does not fail the task - RV(passed=false) with the last answer; marking the release
+    failed and rolling back are the caller's decisions (the role P(auraflow.ops.backend#role) does both).
+  - Read-only; runs in check mode too and always reports C(changed=false).
+author:
+  - auraflow.ops maintainers (@auraflow)
+options:
+  url:
+    description: The health URL, seen from the managed host.
+    type: str
+    required: true
+  expect_version:
+    description: The release the answers must carry in C(version); empty takes the ledger's active release, or accepts any version without O(ledger_root).
+    type: str
+    default: ""
+  ledger_root:
+    description: Application root holding the release ledger C(releases.json) (see M(auraflow.ops.release_ledger)).
+    type: path
+  successes:
+    description: Consecutive good answers that pass the gate.
+    type: int
+    default: 3
+  max_failures:
+    description: Consecutive bad answers tolerated; one more fails the gate.
+    type: int
+    default: 3
+  interval:
+    description: Seconds between two requests.
+    type: float
+    default: 0.5
+  timeout:
+    description: Seconds the whole gate may take.
+    type: float
+    default: 60
+  startup_timeout:
+    description: Seconds to wait for the first answer of any kind.
+    type: float
+    default: 30
+  request_timeout:
+    description: Seconds one request may take.
+    type: float
+    default: 3
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: none
+"""
+
+EXAMPLES = r"""
+- name: Gate the backend on the release it was switched to
+  auraflow.ops.health_gate:
+    url: http://127.0.0.1:3001/health
+    ledger_root: /opt/aura-flow
+  register: gate
+
+- name: Stop on a failed gate
+  ansible.builtin.fail:
+    msg: "{{ gate.message }}; last answer {{ gate.last_status }} {{ gate.last_body }}"
+  when: not gate.passed
+"""
+
+RETURN = r"""
+passed:
+  description: Whether the gate passed.
+  type: bool
+  returned: always
+ok:
+  description: The same as RV(passed) (the collection's common verdict key).
+  type: bool
+  returned: always
+message:
+  description: Why it passed or failed.
+  type: str
+  returned: always
+  sample: 3 consecutive successes
+expect_version:
+  description: The release the answers had to carry (empty when any was accepted).
+  type: str
+  returned: always
+probes:
+  description: Requests made.
+  type: int
+  returned: always
+seconds:
+  description: How long the gate took.
+  type: float
+  returned: always
+consecutive_successes:
+  description: Good answers in a row at the end.
+  type: int
+  returned: always
+consecutive_failures:
+  description: Bad answers in a row at the end.
+  type: int
+  returned: always
+last_status:
+  description: HTTP status of the last answer (null when nothing answered).
+  type: int
+  returned: always
+last_body:
+  description: The first 2 KiB of the last answer's body.
+  type: str
+  returned: always
+last_error:
+  description: The connection error of the last request, if any.
+  type: str
+  returned: always
+last_reason:
+  description: Why the last answer counted as it did.
+  type: str
+  returned: always
+"""
+
+import os
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.auraflow.ops.plugins.module_utils import health_gate
+from ansible_collections.auraflow.ops.plugins.module_utils import ledger as ledger_utils
+
+
+def expected_release(module):
+    """The version to expect: the explicit one, else the ledger's active release."""
+    if module.params['expect_version'] or not module.params['ledger_root']:
+        return module.params['expect_version']
+    path = os.path.join(module.params['ledger_root'], 'releases.json')
+    try:
+        with open(path, encoding='utf-8') as handle:
+            text = handle.read()
+    except FileNotFoundError:
+        module.fail_json(msg='health_gate: no release ledger at %s - nothing was deployed there, so no release to expect' % path)
+    except OSError as exc:
+        module.fail_json(msg='health_gate: cannot read %s: %s' % (path, exc))
+    try:
+        active = ledger_utils.parse(text)['active']
+    except ledger_utils.LedgerError as exc:
+        module.fail_json(msg='health_gate: %s: %s' % (path, exc))
+    if not active:
+        module.fail_json(msg='health_gate: the ledger %s has no active release to expect' % path)
+    return active
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            url=dict(type='str', required=True),
+            expect_version=dict(type='str', default=''),
+            ledger_root=dict(type='path'),
+            successes=dict(type='int', default=3),
+            max_failures=dict(type='int', default=3),
+            interval=dict(type='float', default=0.5),
+            timeout=dict(type='float', default=60),
+            startup_timeout=dict(type='float', default=30),
+            request_timeout=dict(type='float', default=3),
+        ),
+        supports_check_mode=True,
+    )
+    p = module.params
+    if not p['url'].startswith(('http://', 'https://')):
+        module.fail_json(msg='health_gate: url must be an http:// or https:// URL, got %r' % p['url'])
+    bad = health_gate.problems(p['successes'], p['max_failures'], p['interval'], p['timeout'], p['startup_timeout'],
+                               p['request_timeout'])
+    if bad:
+        module.fail_json(msg='health_gate: %s' % bad)
+    result = health_gate.gate(p['url'], expected_release(module), successes=p['successes'], max_failures=p['max_failures'],
+                              interval=p['interval'], timeout=p['timeout'], startup_timeout=p['startup_timeout'],
+                              request_timeout=p['request_timeout'])
+    module.exit_json(changed=False, ok=result['passed'], **result)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,94 @@
+"""Unit tests for plugins/module_utils/health_gate.py: the gate's rule on a fake clock and fake answers."""
+
+import json
+
+from ansible_collections.auraflow.ops.plugins.module_utils import health_gate as hg
+
+
+class Fake:
+    """Answers from a script; time advances only by the gate's sleeps (and 0.01 s per request)."""
+
+    def __init__(self, *answers):
+        self.answers, self.now, self.calls = list(answers), 0.0, 0
+
+    def fetch(self, url, timeout):
+        self.calls += 1
+        self.now += 0.01
+        return self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
+
+    def clock(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.now += seconds
+
+    def gate(self, **kw):
+        return hg.gate('http://127.0.0.1:3001/health', fetch=self.fetch, clock=self.clock, sleep=self.sleep, **kw)
+
+
+def ok(version='1.1.0'):
+    return 200, json.dumps({'status': 'ok', 'version': version}), None
+
+
+REFUSED = (None, '', 'Connection refused')
+
+
+def test_passes_after_n_consecutive_successes_with_the_version():
+    fake = Fake(ok())
+    result = fake.gate(expect_version='1.1.0', successes=3, interval=0.5)
+    assert result['passed'] and result['probes'] == 3 and result['message'] == '3 consecutive successes'
+    assert result['seconds'] == 1.03  # two intervals between three probes
+
+
+def test_waits_for_the_first_answer_without_counting_it_as_failure():
+    fake = Fake(REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, ok())
+    result = fake.gate(expect_version='1.1.0', successes=2, max_failures=0, interval=0.5)
+    assert result['passed'] and result['probes'] == 7
+
+
+def test_the_wrong_version_is_a_failure_and_more_than_max_fails():
+    fake = Fake(ok('1.0.0'))
+    result = fake.gate(expect_version='1.1.0', max_failures=3, interval=0.5)
+    assert not result['passed'] and result['probes'] == 4
+    assert result['message'] == '4 consecutive failures (more than 3): serving version 1.0.0, expected 1.1.0'
+    assert result['last_status'] == 200
+
+
+def test_a_failure_resets_the_successes():
+    fake = Fake(ok(), ok(), (503, '{"status":"degraded"}', None), ok(), ok(), ok())
+    result = fake.gate(expect_version='1.1.0', successes=3, interval=0.5)
+    assert result['passed'] and result['probes'] == 6 and result['consecutive_failures'] == 0
+
+
+def test_a_service_that_never_answers_fails_after_the_startup_timeout():
+    fake = Fake(REFUSED)
+    result = fake.gate(startup_timeout=2, timeout=60, interval=0.5)
+    assert not result['passed'] and 'never answered within 2s (Connection refused)' in result['message']
+    assert result['seconds'] < 3
+
+
+def test_the_overall_timeout_ends_a_flapping_service():
+    fake = Fake(ok(), (500, 'x', None))
+    fake.answers = [ok(), (500, 'x', None)] * 100
+    result = fake.gate(successes=3, max_failures=3, timeout=5, interval=0.5)
+    assert not result['passed'] and result['message'] == 'no 3 consecutive successes within 5s'
+
+
+def test_verdict_without_an_expected_version_and_with_a_body_that_is_not_json():
+    assert hg.verdict(204, '', '') == (True, 'HTTP 204')
+    assert hg.verdict(200, '<html>', '1.1.0') == (False, 'HTTP 200 but the body is not JSON')
+    assert hg.verdict(200, '[1]', '1.1.0') == (False, 'HTTP 200 but the body is not JSON')
+    assert hg.verdict(None, '', '1.1.0') == (False, 'no answer')
+
+
+def test_problems_name_every_bad_number():
+    assert hg.problems(3, 3, 0.5, 60, 30, 3) is None
+    message = hg.problems(0, -1, -0.1, 0, 30, 3)
+    for part in ('successes must be at least 1', 'max_failures must be 0 or more', 'interval must be 0 or more',
+                 'timeout must be more than 0'):
+        assert part in message
+
+
+def test_probe_names_a_refused_connection():
+    status, body, error = hg.probe('http://127.0.0.1:9/health', 1)
+    assert status is None and body == '' and error
