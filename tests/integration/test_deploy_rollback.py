@@ -3,7 +3,7 @@
 that widens the race between nginx closing an idle keep-alive connection on reload and a client reusing it) counting failed requests during every deploy and
 rollback. The tests run in file order and share the lab's release history:
 1.0.0 -> 1.1.0 -> rollback -> broken (automatic rollback) -> rollback with nowhere to go ->
-1.1.0 with a new .env -> rollback_config -> rollback_db -> 1.1.0 again (its migration re-applied).
+1.1.0 with a new .env -> rollback_config + rollback_db in one run -> 1.1.0 again (its migration re-applied).
 The module starts on a fresh lab (conftest.LAB_ORDER, checked by lab_state_check), so its 1.0.0 is
 the real first deploy: data tier, migrations and all; the applied migrations are checked after every
 deploy."""
@@ -255,57 +255,52 @@ def test_rollback_to_an_unknown_version_changes_nothing():
     assert active() == '1.0.0'
 
 
-def test_rollback_config_restores_the_previous_env():
+def sql(query):
+    return on('aura-db1', 'runuser', '-u', 'postgres', '--', 'psql', '-d', 'aura_flow', '-Atc', query).strip()
+
+
+def test_full_rollback_restores_the_previous_env_and_the_database():
+    """The runbook's full rollback in one run: code, configuration (rollback_config) and database
+    (rollback_db). One deploy and one rollback prove both restores (CI budget): the .env of 1.0.0 comes
+    back, and so does a row deleted after 1.1.0's rollback point, with 1.0.0's schema."""
+    point = rollback_point('1.1.0')
     rc, out, p = under_probe('deploy 1.1.0 + new .env', 'deploy.yml', '-e', 'aura_release=1.1.0',
                              '-e', 'backend_daily_cost_limit=25', old='1.0.0', new='1.1.0')
     assert rc == 0, out[-3000:]
     assert p.failed == 0, p.errors
     assert applied_migrations() == MIGRATIONS['1.1.0']
-    assert 'DAILY_COST_LIMIT="25"' in on('aura-app1', 'cat', '/opt/aura-flow/shared/.env')
-    assert 'DAILY_COST_LIMIT="10"' in on('aura-app1', 'cat', '/opt/aura-flow/shared/.env.previous')
-    rc, out, p = under_probe('rollback + config', 'rollback.yml', '-e', 'rollback_config=true', old='1.1.0', new='1.0.0')
-    assert rc == 0, out[-3000:]
-    assert p.failed == 0, p.errors
-    for host in ('aura-app1', 'aura-app2'):
-        assert 'DAILY_COST_LIMIT="10"' in on(host, 'cat', '/opt/aura-flow/shared/.env')
-        assert 'DAILY_COST_LIMIT="25"' in on(host, 'cat', '/opt/aura-flow/shared/.env.rolled_back')
-        assert active(host) == '1.0.0'
-    # no secret in the output at the default verbosity
-    secrets = open(os.path.join(ROOT, 'inventories', 'lab', 'group_vars', 'all', 'secrets.yml')).read()
-    for value in re.findall(r'^aura_\w+: "?([^"\n]+)"?$', secrets, re.M):
-        assert value not in out
-
-
-def sql(query):
-    return on('aura-db1', 'runuser', '-u', 'postgres', '--', 'psql', '-d', 'aura_flow', '-Atc', query).strip()
-
-
-def test_rollback_db_restores_a_row_deleted_after_the_rollback_point():
-    point = rollback_point('1.1.0')
-    rc, out = playbook('deploy.yml', '-e', 'aura_release=1.1.0')
-    assert rc == 0, out[-3000:]
-    assert applied_migrations() == MIGRATIONS['1.1.0']
     # the point is still the one taken before 1.1.0's first deploy (1.0.0 -> 1.1.0), not replaced
     assert rollback_point('1.1.0') == point and 'rollback point of 1.1.0 kept as it is' in out
+    assert 'DAILY_COST_LIMIT="25"' in on('aura-app1', 'cat', '/opt/aura-flow/shared/.env')
+    assert 'DAILY_COST_LIMIT="10"' in on('aura-app1', 'cat', '/opt/aura-flow/shared/.env.previous')
     row = sql('SELECT id, title FROM items ORDER BY id LIMIT 1')
     item_id = row.split('|')[0]
     sql('DELETE FROM items WHERE id = %s' % item_id)
     dumps_before = on('aura-db1', 'ls', '/var/backups/postgresql/').split()
 
-    rc, out = playbook('rollback.yml', '-e', 'rollback_db=true')
+    rc, out = playbook('rollback.yml', '-e', 'rollback_db=true', '-e', 'rollback_config=true')
     assert rc != 0 and 'add -e confirm_db_rollback=yes' in out.replace('\n', ' ')
     assert active() == '1.1.0' and sql('SELECT count(*) FROM items WHERE id = %s' % item_id) == '0'
+    assert 'DAILY_COST_LIMIT="25"' in on('aura-app1', 'cat', '/opt/aura-flow/shared/.env')
 
-    rc, out = playbook('rollback.yml', '-e', 'rollback_db=true', '-e', 'confirm_db_rollback=yes')
+    # not under the probe: a database rollback stops the backends while it restores (requests fail then)
+    rc, out = playbook('rollback.yml', '-e', 'rollback_config=true', '-e', 'rollback_db=true', '-e', 'confirm_db_rollback=yes')
     assert rc == 0, out[-3000:]
+    for host in ('aura-app1', 'aura-app2'):
+        assert 'DAILY_COST_LIMIT="10"' in on(host, 'cat', '/opt/aura-flow/shared/.env')
+        assert 'DAILY_COST_LIMIT="25"' in on(host, 'cat', '/opt/aura-flow/shared/.env.rolled_back')
+        assert active(host) == '1.0.0'
     assert sql('SELECT id, title FROM items WHERE id = %s' % item_id) == row
     assert applied_migrations() == MIGRATIONS['1.0.0']  # the database as it was before 1.1.0 came
-    assert active() == active('aura-app2') == '1.0.0'
     safety = [d for d in on('aura-db1', 'ls', '/var/backups/postgresql/').split() if d.endswith('.dump') and d not in dumps_before]
     assert safety, 'no safety backup was taken before the restore'
     assert served_version() == '1.0.0'
     report = newest_report('rollback')
     assert report['passed'] and report['measured']['database_restored']
+    # no secret in the output at the default verbosity
+    secrets = open(os.path.join(ROOT, 'inventories', 'lab', 'group_vars', 'all', 'secrets.yml')).read()
+    for value in re.findall(r'^aura_\w+: "?([^"\n]+)"?$', secrets, re.M):
+        assert value not in out
 
 
 def test_deploy_after_a_database_rollback_migrates_again_without_failed_requests():
