@@ -63,8 +63,11 @@ options:
     default: 3
 attributes:
   check_mode:
+    description: Can run in check mode and return changed status prediction without modifying target.
     support: full
+    details: The gate only reads, so it runs in check mode as it does otherwise.
   diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
 """
 
