@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 
 import pytest
 
@@ -22,6 +23,28 @@ def test_ansible_ping_every_host(lab):
     assert result.returncode == 0, result.stdout + result.stderr
     for host in LAB_HOSTS:
         assert '%s | SUCCESS' % host in result.stdout
+
+
+def test_lab_ssh_logs_in_as_deploy_and_becomes_root_with_sudo(lab):
+    """inventories/lab-ssh: SSH as the unprivileged deploy account (host keys checked against the
+    known_hosts scripts/lab up wrote), root only through sudo; root itself cannot log in."""
+    ansible = [os.path.join(VENV_BIN, 'ansible'), '-i', 'inventories/lab-ssh', 'aura',
+               '-m', 'ansible.builtin.command', '-a', 'id -un', '-o']
+    became = run(ansible)
+    assert became.returncode == 0, became.stdout + became.stderr
+    plain = run(ansible + ['-e', 'ansible_become=false'])
+    assert plain.returncode == 0, plain.stdout + plain.stderr
+    for host in LAB_HOSTS:
+        assert re.search(r'^%s \| CHANGED \| rc=0 \| \(stdout\) root$' % host, became.stdout, re.M), became.stdout
+        assert re.search(r'^%s \| CHANGED \| rc=0 \| \(stdout\) deploy$' % host, plain.stdout, re.M), plain.stdout
+    ssh_dir = os.path.join(ROOT, 'inventories', 'lab-ssh', '.ssh')
+    root = run(['ssh', '-i', os.path.join(ssh_dir, 'id_ed25519'), '-o', 'IdentitiesOnly=yes', '-o', 'BatchMode=yes',
+                '-o', 'UserKnownHostsFile=%s' % os.path.join(ssh_dir, 'known_hosts'), '-o', 'StrictHostKeyChecking=yes',
+                'root@172.30.80.10', 'true'], timeout=60)
+    assert root.returncode == 255 and 'Permission denied' in root.stderr, root.stderr
+    with open(os.path.join(ssh_dir, 'known_hosts'), encoding='utf-8') as handle:
+        keys = [line.split()[2] for line in handle if line.strip()]
+    assert len(keys) == len(LAB_HOSTS) == len(set(keys)), 'every host has its own host key'
 
 
 @pytest.mark.parametrize('host', LAB_HOSTS)
