@@ -40,6 +40,9 @@ LAB_ORDER = (
     ('test_drill_playbooks.py', 'deployed'),
 )
 IN_CI = bool(os.environ.get('CI'))
+# The user's path: the same lab over SSH as the unprivileged `deploy` account with sudo
+# (inventories/lab-ssh). Tests pass SSH to the runs they make over it, inside over_ssh().
+SSH = ('-i', os.path.join(ROOT, 'inventories', 'lab-ssh'))
 
 
 def require(missing):
@@ -104,6 +107,51 @@ def run_playbook(name, *args, timeout=1800):
         return result.returncode, out, None, None
     with open(found[-1], encoding='utf-8') as handle:
         return result.returncode, out, json.load(handle), found[-1]
+
+
+@pytest.fixture(scope='session')
+def installed(tmp_path_factory):
+    """The user's install: the built tarball installed with --no-deps into a directory of its own
+    (dependencies come from the `ansible` package), and a working directory outside the checkout with
+    a bare ansible.cfg. run_installed() runs `ansible-playbook auraflow.ops.<name>` there."""
+    base = tmp_path_factory.mktemp('user')
+    galaxy = os.path.join(VENV_BIN, 'ansible-galaxy')
+    build = run([galaxy, 'collection', 'build', '--output-path', str(base)], timeout=300)
+    assert build.returncode == 0, build.stdout + build.stderr
+    tarball = next(base.glob('auraflow-ops-*.tar.gz'))
+    cfg = base / 'ansible.cfg'
+    cfg.write_text('[defaults]\n')
+    env = {'ANSIBLE_CONFIG': str(cfg)}
+    install = run([galaxy, 'collection', 'install', '--no-deps', '-p', str(base / 'collections'), str(tarball)],
+                  cwd=str(base), env=env, timeout=300)
+    assert install.returncode == 0, install.stdout + install.stderr
+    env['ANSIBLE_COLLECTIONS_PATH'] = str(base / 'collections')
+    return {'cwd': str(base), 'env': env, 'collection': str(base / 'collections' / 'ansible_collections' / 'auraflow' / 'ops')}
+
+
+def run_installed(installed, name, *args, timeout=1800):
+    """ansible-playbook auraflow.ops.<name> from the user's directory (installed); (rc, output)."""
+    result = run([os.path.join(VENV_BIN, 'ansible-playbook'), 'auraflow.ops.%s' % name] + list(args),
+                 cwd=installed['cwd'], env=installed['env'], timeout=timeout)
+    return result.returncode, result.stdout + result.stderr
+
+
+def sudo_runs(host):
+    """How many commands `deploy` ran through sudo on host (its journal): the mark of a run over lab-ssh."""
+    result = run(['docker', 'exec', host, 'sh', '-c', 'journalctl -q --no-pager _COMM=sudo | grep -c " deploy : " || true'],
+                 timeout=60)
+    return int(result.stdout.strip() or 0)
+
+
+@contextlib.contextmanager
+def over_ssh(*hosts):
+    """Asserts that the runs inside came over SSH as `deploy` and became root with sudo on every host
+    named (the Docker connection logs in as root and never calls sudo)."""
+    hosts = hosts or LAB_HOSTS
+    before = {host: sudo_runs(host) for host in hosts}
+    yield
+    after = {host: sudo_runs(host) for host in hosts}
+    assert all(after[h] > before[h] for h in hosts), 'not every host was reached over SSH with sudo: %s -> %s' % (before, after)
 
 
 def changed_counts(out):

@@ -13,14 +13,15 @@ import time
 
 import pytest
 
-from conftest import ROOT, VENV_BIN, run
+from conftest import ROOT, SSH, VENV_BIN, over_ssh, run
 
 pytestmark = pytest.mark.lab
 
 
 def test_backup_is_verified_and_copied_off_the_host(deployed_lab, tmp_path):
-    result = run([os.path.join(VENV_BIN, 'ansible-playbook'), 'playbooks/backup.yml',
-                  '-e', 'postgres_backup_fetch_dir=%s' % tmp_path], timeout=900)
+    with over_ssh('aura-db1'):  # the user's path: SSH as deploy, sudo (inventories/lab-ssh)
+        result = run([os.path.join(VENV_BIN, 'ansible-playbook'), *SSH, 'playbooks/backup.yml',
+                      '-e', 'postgres_backup_fetch_dir=%s' % tmp_path], timeout=900)
     out = result.stdout + result.stderr
     assert result.returncode == 0, out[-3000:]
     assert 'backup: PASSED' in out

@@ -4,6 +4,8 @@ that widens the race between nginx closing an idle keep-alive connection on relo
 rollback. The tests run in file order and share the lab's release history:
 1.0.0 -> 1.1.0 -> rollback -> broken (automatic rollback) -> rollback with nowhere to go ->
 1.1.0 with a new .env -> rollback_config + rollback_db in one run -> 1.1.0 again (its migration re-applied).
+The first deploy, the upgrade to 1.1.0 and the rollback without variables run over inventories/lab-ssh
+(SSH as `deploy`, sudo), the rest over the Docker connection: one lab, both paths, no run doubled.
 The module starts on a fresh lab (conftest.LAB_ORDER, checked by lab_state_check), so its 1.0.0 is
 the real first deploy: data tier, migrations and all; the applied migrations are checked after every
 deploy."""
@@ -19,7 +21,7 @@ import time
 
 import pytest
 
-from conftest import LAB_HOSTS, ROOT, applied_migrations, changed_counts, run
+from conftest import LAB_HOSTS, ROOT, SSH, applied_migrations, changed_counts, over_ssh, run, run_installed
 from tests.support import probe
 
 CONNECT = probe.https_factory('172.30.80.10', 443)
@@ -90,8 +92,9 @@ def first_release(lab):
     """1.0.0 deployed (on a fresh lab this is the first deploy: data tier, backends, nginx)."""
     assert run(['docker', 'exec', 'aura-db1', 'test', '-e', '/var/lib/postgresql']).returncode != 0, \
         'PostgreSQL is already installed on aura-db1: this is not the first deploy'
-    rc, out = playbook('deploy.yml', '-e', 'aura_release=1.0.0')
-    assert rc == 0, out[-3000:]
+    with over_ssh():  # the user's path: SSH as deploy, sudo to root (inventories/lab-ssh)
+        rc, out = playbook('deploy.yml', *SSH, '-e', 'aura_release=1.0.0')
+        assert rc == 0, out[-3000:]
     assert served_version() == '1.0.0'
     assert applied_migrations() == MIGRATIONS['1.0.0']
 
@@ -104,8 +107,9 @@ def test_unknown_release_stops_in_preflight_listing_versions():
 
 
 def test_deploy_1_1_0_rolling_without_failed_requests():
-    rc, out, p = under_probe('deploy 1.1.0', 'deploy.yml', '-e', 'aura_release=1.1.0', old='1.0.0', new='1.1.0')
-    assert rc == 0, out[-3000:]
+    with over_ssh():  # the upgrade over SSH with sudo too
+        rc, out, p = under_probe('deploy 1.1.0', 'deploy.yml', *SSH, '-e', 'aura_release=1.1.0', old='1.0.0', new='1.1.0')
+        assert rc == 0, out[-3000:]
     assert p.failed == 0, p.errors
     assert served_version() == '1.1.0'
     assert active() == active('aura-app2') == active('aura-web1', '/var/www/aura-flow') == '1.1.0'
@@ -168,12 +172,19 @@ def test_a_lock_left_by_a_gone_run_is_named_and_only_broken_deliberately():
     plant_lock(playbook='rollback.yml', user='killed-run', pid=dead_pid())
 
 
-def test_deploy_again_changes_nothing():
+def test_deploy_again_changes_nothing(installed):
+    """Run the way a user runs it: `ansible-playbook auraflow.ops.deploy` from a directory of their own with
+    only the built tarball installed (--no-deps), over SSH with sudo (inventories/lab-ssh), the artifacts
+    named with -e. Its report goes to reports/ there, never into the installed collection."""
     point = rollback_point('1.1.0')
     assert point, 'the deploy of 1.1.0 kept no rollback point'
     # the lock the previous test left is broken deliberately; taking and giving it up is no change
-    rc, out = playbook('deploy.yml', '-e', 'aura_release=1.1.0', '-e', 'break_lock=yes')
-    assert rc == 0, out[-3000:]
+    with over_ssh():
+        rc, out = run_installed(installed, 'deploy', *SSH, '-e', 'aura_release=1.1.0', '-e', 'break_lock=yes',
+                                '-e', 'aura_artifact_dir=%s' % os.path.join(ROOT, 'tests', 'app', 'dist'))
+        assert rc == 0, out[-3000:]
+    assert len(glob.glob(os.path.join(installed['cwd'], 'reports', 'deploy-*.json'))) == 1
+    assert not os.path.exists(os.path.join(installed['collection'], 'reports'))
     recap = out.split('PLAY RECAP')[-1]
     for host in LAB_HOSTS:  # the data tier too, not only the hosts that switch releases
         assert re.search(r'^%s\s*:.*changed=0 ' % host, recap, re.M), recap
@@ -205,7 +216,8 @@ class SecondRun(threading.Thread):
 def test_rollback_with_no_variables_goes_to_1_0_0_without_failed_requests():
     second = SecondRun('deploy.yml', '-e', 'aura_release=1.1.0')  # a concurrent deploy must be refused
     second.start()
-    rc, out, p = under_probe('rollback', 'rollback.yml', old='1.1.0', new='1.0.0')
+    with over_ssh('aura-app1', 'aura-app2', 'aura-web1'):  # and the rollback under the probe
+        rc, out, p = under_probe('rollback', 'rollback.yml', *SSH, old='1.1.0', new='1.0.0')
     second.join(timeout=300)
     assert rc == 0, out[-3000:]
     assert second.holder and second.holder['playbook'] == 'rollback.yml', second.holder

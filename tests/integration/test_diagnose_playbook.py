@@ -18,7 +18,7 @@ import time
 
 import pytest
 
-from conftest import answers, changed_counts, run, run_playbook
+from conftest import SSH, answers, changed_counts, over_ssh, run, run_playbook
 
 HEALTH = 'https://172.30.80.10/health'
 ENV = '/opt/aura-flow/shared/.env'
@@ -84,7 +84,8 @@ def deployed(deployed_lab):
 
 
 def test_a_clean_stack_diagnoses_clean_and_check_mode_changes_nothing(deployed):
-    rc, out, report = diagnose(*since_now())
+    with over_ssh():  # the user's path: SSH as deploy, sudo (inventories/lab-ssh)
+        rc, out, report = diagnose(*SSH, *since_now())
     bad = [c for c in report['checks'] if not c['ok']]
     assert bad == [] and rc == 0 and report['passed'] is True, json.dumps(bad, indent=1) + out[-2000:]
     assert set(changed_counts(out)) == {0}

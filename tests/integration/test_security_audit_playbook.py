@@ -16,7 +16,7 @@ import urllib.parse
 import pytest
 import yaml
 
-from conftest import ROOT, answers, changed_counts, run_playbook
+from conftest import ROOT, SSH, answers, changed_counts, over_ssh, run_installed, run_playbook
 
 PLAYBOOK = os.path.join(ROOT, '.venv', 'bin', 'ansible-playbook')
 HEALTH = 'https://172.30.80.10/health'
@@ -47,9 +47,16 @@ def check(report, name):
 
 
 @pytest.fixture(scope='module')
-def clean_run(deployed):
-    """One full run at -vvv (with the live JWT checks): shared by the clean and the no-leak tests."""
-    return audit('-vvv')
+def clean_run(deployed, installed):
+    """One full run at -vvv (with the live JWT checks) the way a user runs it: auraflow.ops.security_audit
+    from the installed collection, in a directory of their own, over SSH as deploy with sudo
+    (inventories/lab-ssh). Shared by the clean and the no-leak tests."""
+    with over_ssh():
+        rc, out = run_installed(installed, 'security_audit', *SSH, '-vvv', timeout=600)
+    found = re.findall(r'report: (\S+/security_audit-\d{8}T\d{6}Z\.json)', out)
+    assert found and found[-1].startswith(os.path.join(installed['cwd'], 'reports') + '/'), out[-3000:]
+    with open(found[-1], encoding='utf-8') as handle:
+        return rc, out, json.load(handle)
 
 
 def test_the_deployed_lab_audits_clean(clean_run):

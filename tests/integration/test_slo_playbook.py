@@ -16,7 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from aiosmtpd.controller import Controller
 
-from conftest import ROOT, run
+from conftest import ROOT, SSH, over_ssh, run
 
 PLAYBOOK = os.path.join(ROOT, '.venv', 'bin', 'ansible-playbook')
 LOAD = ['-e', 'slo_requests=100', '-e', 'slo_concurrency=4', '-e', 'slo_backend_requests=50', '-e', 'slo_backend_concurrency=2']
@@ -116,8 +116,9 @@ def alerts(report, *severities):
 
 def test_healthy_stack_passes_without_urgent_alerts(deployed, channels, tmp_path):
     hook, sink, extra = channels
-    rc, out, report = slo(tmp_path, extra)
-    assert rc == 0, out[-4000:]
+    with over_ssh():  # the user's path: SSH as deploy, sudo (inventories/lab-ssh)
+        rc, out, report = slo(tmp_path, extra, *SSH)
+        assert rc == 0, out[-4000:]
     assert alerts(report, 'P0', 'P1') == []
     names = [c['name'] for c in report['checks']]
     for name in ['health_nginx', 'slo_nginx', 'db_connection_aura-app1', 'health_aura-app2', 'metrics_aura-app1', 'ai_status_aura-app2']:
