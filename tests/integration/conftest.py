@@ -146,7 +146,8 @@ def sudo_runs(host):
 @contextlib.contextmanager
 def over_ssh(*hosts):
     """Asserts that the runs inside came over SSH as `deploy` and became root with sudo on every host
-    named (the Docker connection logs in as root and never calls sudo)."""
+    named - by default all five; name the hosts a playbook's plays run on (the Docker connection logs in
+    as root and never calls sudo)."""
     hosts = hosts or LAB_HOSTS
     before = {host: sudo_runs(host) for host in hosts}
     yield

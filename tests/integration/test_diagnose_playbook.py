@@ -84,7 +84,7 @@ def deployed(deployed_lab):
 
 
 def test_a_clean_stack_diagnoses_clean_and_check_mode_changes_nothing(deployed):
-    with over_ssh():  # the user's path: SSH as deploy, sudo (inventories/lab-ssh)
+    with over_ssh('aura-db1', 'aura-app1', 'aura-app2', 'aura-web1'):  # over SSH with sudo on the hosts it runs on
         rc, out, report = diagnose(*SSH, *since_now())
     bad = [c for c in report['checks'] if not c['ok']]
     assert bad == [] and rc == 0 and report['passed'] is True, json.dumps(bad, indent=1) + out[-2000:]

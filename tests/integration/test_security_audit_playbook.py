@@ -51,7 +51,7 @@ def clean_run(deployed, installed):
     """One full run at -vvv (with the live JWT checks) the way a user runs it: auraflow.ops.security_audit
     from the installed collection, in a directory of their own, over SSH as deploy with sudo
     (inventories/lab-ssh). Shared by the clean and the no-leak tests."""
-    with over_ssh():
+    with over_ssh('aura-app1', 'aura-app2', 'aura-db1'):  # the hosts its plays run on
         rc, out = run_installed(installed, 'security_audit', *SSH, '-vvv', timeout=600)
     found = re.findall(r'report: (\S+/security_audit-\d{8}T\d{6}Z\.json)', out)
     assert found and found[-1].startswith(os.path.join(installed['cwd'], 'reports') + '/'), out[-3000:]
@@ -98,7 +98,7 @@ def test_verbose_output_leaks_no_secret(clean_run):
             assert form not in out, '%s appears in the -vvv output' % key
     assert DEMO_PASSWORD not in out, 'the login password appears in the -vvv output'
     assert not re.search(r'eyJ[A-Za-z0-9_-]{10,}\.eyJ', out), 'a JWT appears in the -vvv output'
-    assert '<aura-app1> EXEC' in out                            # it really was verbose
+    assert re.search(r'<172\.30\.80\.21> SSH: EXEC ssh ', out)  # it really was verbose (and over SSH)
 
 
 def test_check_mode_changes_nothing_and_a_finding_below_fail_on_does_not_fail(deployed):
