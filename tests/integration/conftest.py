@@ -118,7 +118,9 @@ def installed(tmp_path_factory):
     galaxy = os.path.join(VENV_BIN, 'ansible-galaxy')
     build = run([galaxy, 'collection', 'build', '--output-path', str(base)], timeout=300)
     assert build.returncode == 0, build.stdout + build.stderr
-    tarball = next(base.glob('auraflow-ops-*.tar.gz'))
+    tarballs = list(base.glob('auraflow-ops-*.tar.gz'))
+    assert len(tarballs) == 1, tarballs
+    tarball = tarballs[0]
     cfg = base / 'ansible.cfg'
     cfg.write_text('[defaults]\n')
     env = {'ANSIBLE_CONFIG': str(cfg)}
@@ -126,7 +128,8 @@ def installed(tmp_path_factory):
                   cwd=str(base), env=env, timeout=300)
     assert install.returncode == 0, install.stdout + install.stderr
     env['ANSIBLE_COLLECTIONS_PATH'] = str(base / 'collections')
-    return {'cwd': str(base), 'env': env, 'collection': str(base / 'collections' / 'ansible_collections' / 'auraflow' / 'ops')}
+    return {'cwd': str(base), 'env': env, 'tarball': str(tarball),
+            'collection': str(base / 'collections' / 'ansible_collections' / 'auraflow' / 'ops')}
 
 
 def run_installed(installed, name, *args, timeout=1800):

@@ -7,12 +7,9 @@ import tarfile
 from conftest import VENV_BIN, run
 
 
-def test_build_and_install(tmp_path):
-    build = run([os.path.join(VENV_BIN, 'ansible-galaxy'), 'collection', 'build', '--output-path', str(tmp_path)])
-    assert build.returncode == 0, build.stdout + build.stderr
-    tarballs = list(tmp_path.glob('auraflow-ops-*.tar.gz'))
-    assert len(tarballs) == 1
-    with tarfile.open(tarballs[0]) as tar:
+def test_build_and_install(installed):
+    """The tarball conftest.installed built and installed (--no-deps, a bare ansible.cfg, a directory of its own)."""
+    with tarfile.open(installed['tarball']) as tar:
         names = tar.getnames()
         manifest = json.load(tar.extractfile('MANIFEST.json'))
         texts = [tar.extractfile(m).read() for m in tar.getmembers() if m.isfile()]
@@ -23,28 +20,19 @@ def test_build_and_install(tmp_path):
     for part in ('playbooks/deploy.yml', 'roles/backend/meta/argument_specs.yml', 'plugins/modules/release_ledger.py',
                  'plugins/lookup/working_dir.py', 'inventories/production.example/hosts.yml', 'meta/runtime.yml', 'README.md'):
         assert part in names, part
-    assert os.path.getsize(tarballs[0]) < 1024 * 1024, os.path.getsize(tarballs[0])  # README: about 0.3 MB
+    assert os.path.getsize(installed['tarball']) < 1024 * 1024, os.path.getsize(installed['tarball'])  # README: about 0.3 MB
     # every collection the content calls is declared (an install without the full ansible package fails otherwise)
     assert set(manifest['collection_info']['dependencies']) == {'community.postgresql', 'community.crypto'}
     assert not [t for t in texts if b'example.invalid' in t]
 
-    # Install as a user elsewhere would: without this checkout's ansible.cfg (which already
+    # Installed as a user elsewhere would: without this checkout's ansible.cfg (which already
     # resolves auraflow.ops, so ansible-galaxy would find nothing to do).
-    dest = tmp_path / 'installed'
-    plain_cfg = tmp_path / 'ansible.cfg'
-    plain_cfg.write_text('[defaults]\n')
-    elsewhere = {'ANSIBLE_CONFIG': str(plain_cfg)}
-    install = run([os.path.join(VENV_BIN, 'ansible-galaxy'), 'collection', 'install', '--no-deps', '-p', str(dest), str(tarballs[0])],
-                  cwd=str(tmp_path), env=elsewhere)
-    assert install.returncode == 0, install.stdout + install.stderr
-    installed = dest / 'ansible_collections' / 'auraflow' / 'ops'
     for part in ('roles/redis/meta/argument_specs.yml', 'plugins/module_utils', 'plugins/filter', 'playbooks/site.yml', 'meta/runtime.yml'):
-        assert (installed / part).exists(), part
+        assert os.path.exists(os.path.join(installed['collection'], part)), part
 
     # From a directory that knows nothing of this checkout, the playbook resolves by FQCN.
-    env = dict(elsewhere, ANSIBLE_COLLECTIONS_PATH=str(dest))
     syntax = run([os.path.join(VENV_BIN, 'ansible-playbook'), '-i', 'localhost,', 'auraflow.ops.site', '--syntax-check'],
-                 cwd=str(tmp_path), env=env)
+                 cwd=installed['cwd'], env=installed['env'])
     assert syntax.returncode == 0, syntax.stdout + syntax.stderr
 
 
