@@ -4,8 +4,8 @@ that widens the race between nginx closing an idle keep-alive connection on relo
 rollback. The tests run in file order and share the lab's release history:
 1.0.0 -> 1.1.0 -> rollback -> broken (automatic rollback) -> rollback with nowhere to go ->
 1.1.0 with a new .env -> rollback_config + rollback_db in one run -> 1.1.0 again (its migration re-applied).
-The first deploy, the upgrade to 1.1.0 and the rollback without variables run over inventories/lab-ssh
-(SSH as `deploy`, sudo), the rest over the Docker connection: one lab, both paths, no run doubled.
+Every run goes the user's way, over inventories/lab-ssh (SSH as `deploy`, sudo); the Docker connection
+(inventories/lab) is proven by the killed-run, EE and drill modules: one lab, both paths, no run doubled.
 The module starts on a fresh lab (conftest.LAB_ORDER, checked by lab_state_check), so its 1.0.0 is
 the real first deploy: data tier, migrations and all; the applied migrations are checked after every
 deploy."""
@@ -35,7 +35,8 @@ pytestmark = pytest.mark.lab
 
 
 def playbook(name, *args):
-    result = run([PLAYBOOK, 'playbooks/%s' % name] + list(args), timeout=900)
+    """Every run of this module goes the user's way: SSH as deploy, sudo to root (inventories/lab-ssh)."""
+    result = run([PLAYBOOK, *SSH, 'playbooks/%s' % name] + list(args), timeout=900)
     return result.returncode, result.stdout + result.stderr
 
 
@@ -93,7 +94,7 @@ def first_release(lab):
     assert run(['docker', 'exec', 'aura-db1', 'test', '-e', '/var/lib/postgresql']).returncode != 0, \
         'PostgreSQL is already installed on aura-db1: this is not the first deploy'
     with over_ssh():  # the user's path: SSH as deploy, sudo to root (inventories/lab-ssh)
-        rc, out = playbook('deploy.yml', *SSH, '-e', 'aura_release=1.0.0')
+        rc, out = playbook('deploy.yml', '-e', 'aura_release=1.0.0')
         assert rc == 0, out[-3000:]
     assert served_version() == '1.0.0'
     assert applied_migrations() == MIGRATIONS['1.0.0']
@@ -108,7 +109,7 @@ def test_unknown_release_stops_in_preflight_listing_versions():
 
 def test_deploy_1_1_0_rolling_without_failed_requests():
     with over_ssh():  # the upgrade over SSH with sudo too
-        rc, out, p = under_probe('deploy 1.1.0', 'deploy.yml', *SSH, '-e', 'aura_release=1.1.0', old='1.0.0', new='1.1.0')
+        rc, out, p = under_probe('deploy 1.1.0', 'deploy.yml', '-e', 'aura_release=1.1.0', old='1.0.0', new='1.1.0')
         assert rc == 0, out[-3000:]
     assert p.failed == 0, p.errors
     assert served_version() == '1.1.0'
@@ -217,7 +218,7 @@ def test_rollback_with_no_variables_goes_to_1_0_0_without_failed_requests():
     second = SecondRun('deploy.yml', '-e', 'aura_release=1.1.0')  # a concurrent deploy must be refused
     second.start()
     with over_ssh('aura-app1', 'aura-app2', 'aura-web1'):  # and the rollback under the probe
-        rc, out, p = under_probe('rollback', 'rollback.yml', *SSH, old='1.1.0', new='1.0.0')
+        rc, out, p = under_probe('rollback', 'rollback.yml', old='1.1.0', new='1.0.0')
     second.join(timeout=300)
     assert rc == 0, out[-3000:]
     assert second.holder and second.holder['playbook'] == 'rollback.yml', second.holder

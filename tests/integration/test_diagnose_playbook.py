@@ -57,7 +57,7 @@ def since_now():
 
 def diagnose(*args):
     """Run the playbook; (return code, output, the report it wrote)."""
-    rc, out, report, _unused = run_playbook('diagnose', '-e', 'diagnose_jwt_live=false', *args, timeout=600)
+    rc, out, report, _unused = run_playbook('diagnose', *SSH, '-e', 'diagnose_jwt_live=false', *args, timeout=600)
     assert report is not None, 'no report in the output:\n' + out[-3000:]
     return rc, out, report
 
@@ -85,7 +85,7 @@ def deployed(deployed_lab):
 
 def test_a_clean_stack_diagnoses_clean_and_check_mode_changes_nothing(deployed):
     with over_ssh('aura-db1', 'aura-app1', 'aura-app2', 'aura-web1'):  # over SSH with sudo on the hosts it runs on
-        rc, out, report = diagnose(*SSH, *since_now())
+        rc, out, report = diagnose(*since_now())
     bad = [c for c in report['checks'] if not c['ok']]
     assert bad == [] and rc == 0 and report['passed'] is True, json.dumps(bad, indent=1) + out[-2000:]
     assert set(changed_counts(out)) == {0}

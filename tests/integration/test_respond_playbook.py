@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from conftest import answers, changed_counts, run, run_playbook
+from conftest import SSH, answers, changed_counts, run, run_playbook
 from test_diagnose_playbook import HEALTH, check, diagnose, since_now, sh, sql, wait_healthy
 
 
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.lab
 
 def respond(*args):
     """Run the playbook; (return code, output, the report it wrote or None)."""
-    rc, out, report, _unused = run_playbook('respond', *args, timeout=900)
+    rc, out, report, _unused = run_playbook('respond', *SSH, *args, timeout=900)
     return rc, out, report
 
 

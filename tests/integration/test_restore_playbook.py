@@ -71,7 +71,7 @@ def token():
 
 def restore(*args, **extra):
     """restore.yml with extra vars: (rc, output, report or None)."""
-    rc, out, report, dummy = run_playbook('restore', *args, '-e', json.dumps(extra), timeout=900)
+    rc, out, report, dummy = run_playbook('restore', *SSH, *args, '-e', json.dumps(extra), timeout=900)
     return rc, out, report
 
 
@@ -99,7 +99,7 @@ def test_backup_holds_the_canary():
 def test_restore_test_proves_the_backup_and_leaves_no_scratch_database():
     before = unchanged_state()
     with over_ssh(DB):  # the user's path: SSH as deploy, sudo (inventories/lab-ssh)
-        rc, out, report = restore(*SSH, restore_test=True)
+        rc, out, report = restore(restore_test=True)
         assert rc == 0, out[-3000:]
     assert 'restore: PASSED' in out
     assert report['kind'] == 'restore' and report['passed'] and report['targets']['mode'] == 'test'

@@ -35,7 +35,7 @@ def deployed(deployed_lab):
 
 def audit(*args):
     """Run the playbook; (return code, output, the report it wrote)."""
-    rc, out, report, _unused = run_playbook('security_audit', *args, timeout=600)
+    rc, out, report, _unused = run_playbook('security_audit', *SSH, *args, timeout=600)
     assert report is not None, 'no report in the output:\n' + out[-3000:]
     return rc, out, report
 

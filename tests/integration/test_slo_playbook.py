@@ -103,7 +103,7 @@ def channels():
 
 
 def slo(tmp_path, extra, *args):
-    result = run([PLAYBOOK, 'playbooks/slo.yml', '-e', 'report_dir=%s' % tmp_path, '-e', json.dumps(extra)] + LOAD + list(args),
+    result = run([PLAYBOOK, *SSH, 'playbooks/slo.yml', '-e', 'report_dir=%s' % tmp_path, '-e', json.dumps(extra)] + LOAD + list(args),
                  timeout=600, env={'ANSIBLE_SHOW_CUSTOM_STATS': '1'})
     reports = sorted(tmp_path.glob('slo-*.json'))
     assert len(reports) == 1, result.stdout[-3000:] + result.stderr[-2000:]
@@ -117,7 +117,7 @@ def alerts(report, *severities):
 def test_healthy_stack_passes_without_urgent_alerts(deployed, channels, tmp_path):
     hook, sink, extra = channels
     with over_ssh():  # the user's path: SSH as deploy, sudo (inventories/lab-ssh)
-        rc, out, report = slo(tmp_path, extra, *SSH)
+        rc, out, report = slo(tmp_path, extra)
         assert rc == 0, out[-4000:]
     assert alerts(report, 'P0', 'P1') == []
     names = [c['name'] for c in report['checks']]
@@ -158,14 +158,14 @@ def test_p2_goes_to_both_channels_and_p3_to_email_only(deployed, channels, tmp_p
     post = hook.posts[0]
     assert post['content_type'] == 'application/json' and post['path'] == '/services/T000/B000/xyz'
     text = post['json']['text']
-    assert text.startswith('[P2] auraflow.ops slo (lab): ')
+    assert text.startswith('[P2] auraflow.ops slo (lab-ssh): ')
     assert 'P2 disk_aura-db1 [disk_percent] disk used ' in text and '% > 1 %' in text
     assert 'slo_nginx' not in text and '\nP3 ' not in text
 
     assert len(sink.messages) == 1
     rcpts, msg = sink.messages[0]
     assert rcpts == ['oncall@aura-flow.test'] and msg['From'] == 'slo@aura-flow.test'
-    assert msg['Subject'].startswith('[P2] auraflow.ops slo (lab): ') and 'P2 x5' in msg['Subject']
+    assert msg['Subject'].startswith('[P2] auraflow.ops slo (lab-ssh): ') and 'P2 x5' in msg['Subject']
     body = msg.get_content()
     assert 'P2 disk_aura-cache1 [disk_percent]' in body
     assert 'P3 slo_nginx [target_p95_ms] target missed: p95_ms: ' in body and '> 0.001' in body
@@ -180,7 +180,7 @@ def test_p3_alone_is_mailed_and_not_posted(deployed, channels, tmp_path):
     assert hook.posts == []
     assert len(sink.messages) == 1
     msg = sink.messages[0][1]
-    assert msg['Subject'].startswith('[P3] auraflow.ops slo (lab): ')
+    assert msg['Subject'].startswith('[P3] auraflow.ops slo (lab-ssh): ')
     assert 'P3 slo_nginx [target_p99_ms] target missed: p99_ms: ' in msg.get_content()
 
 
