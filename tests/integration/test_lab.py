@@ -71,14 +71,25 @@ def test_web_publishes_only_on_loopback(lab):
     }
 
 
+IMAGES = ('auraflow/lab-debian12:bookworm', 'auraflow/lab-debian13:trixie')
+
+
 def test_second_up_reuses_image_and_hosts(lab):
-    image_before = run(['docker', 'image', 'inspect', '-f', '{{.Id}}', 'auraflow/lab-debian12:bookworm']).stdout
+    images_before = run(['docker', 'image', 'inspect', '-f', '{{.Id}}', *IMAGES]).stdout
     ids_before = run(['docker', 'inspect', '-f', '{{.Id}}', *LAB_HOSTS]).stdout
     result = run([os.path.join(ROOT, 'scripts', 'lab'), 'up'], timeout=120)
     assert result.returncode == 0, result.stderr
     assert 'debootstrap' not in result.stdout
-    assert run(['docker', 'image', 'inspect', '-f', '{{.Id}}', 'auraflow/lab-debian12:bookworm']).stdout == image_before
+    assert run(['docker', 'image', 'inspect', '-f', '{{.Id}}', *IMAGES]).stdout == images_before
     assert run(['docker', 'inspect', '-f', '{{.Id}}', *LAB_HOSTS]).stdout == ids_before
+
+
+def test_lab_mixes_debian_12_and_13(lab):
+    """aura-app2 and aura-db1 run Debian 13 (trixie), the other hosts Debian 12 (bookworm)."""
+    releases = {host: run(['docker', 'exec', host, 'sh', '-c', '. /etc/os-release && echo $VERSION_CODENAME']).stdout.strip()
+                for host in LAB_HOSTS}
+    assert releases == {'aura-web1': 'bookworm', 'aura-app1': 'bookworm', 'aura-app2': 'trixie',
+                        'aura-db1': 'trixie', 'aura-cache1': 'bookworm'}, releases
 
 
 def test_status_lists_every_host(lab):

@@ -245,8 +245,9 @@ def test_limit_api_answers_429_above_the_rate_and_expires(deployed):
     assert sh('aura-web1', 'ls %s' % INCIDENT) == ''
 
 
-TIERS = (('restart_web', 'aura-web1', 'nginx'), ('restart_cache', 'aura-cache1', 'redis-server'),
-         ('restart_db', 'aura-db1', 'postgresql@15-main'))
+def db_unit():
+    """aura-db1's server unit: postgresql@<major>-main, the major its Debian release ships (12: 15, 13: 17)."""
+    return 'postgresql@%s-main' % sh('aura-db1', 'ls /etc/postgresql').split()[0]
 
 
 def started(host, service):
@@ -254,11 +255,13 @@ def started(host, service):
 
 
 def test_restart_a_tier_is_gated_and_the_stack_answers_again(deployed):
-    before = {action: started(host, service) for action, host, service in TIERS}
+    tiers = (('restart_web', 'aura-web1', 'nginx'), ('restart_cache', 'aura-cache1', 'redis-server'),
+             ('restart_db', 'aura-db1', db_unit()))
+    before = {action: started(host, service) for action, host, service in tiers}
     rc, out, report = respond('--check', '-e', 'respond_action=restart_db')
-    assert rc == 0 and report['checks'][0]['detail'] == 'would restart postgresql@15-main, then gate it', out[-3000:]
-    assert started('aura-db1', 'postgresql@15-main') == before['restart_db']
-    for action, host, service in TIERS:
+    assert rc == 0 and report['checks'][0]['detail'] == 'would restart %s, then gate it' % db_unit(), out[-3000:]
+    assert started('aura-db1', db_unit()) == before['restart_db']
+    for action, host, service in tiers:
         rc, out, report = respond('-e', 'respond_action=' + action, '-e', 'confirm=yes')
         assert rc == 0 and report['passed'], out[-3000:]
         assert [c['name'] for c in report['checks']] == ['restart %s@%s' % (service, host)]

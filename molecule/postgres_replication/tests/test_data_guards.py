@@ -24,8 +24,18 @@ import testinfra
 PRIMARY = 'molecule-pg-primary'
 REPLICA = 'molecule-pg-replica'
 PRIMARY_ADDRESS = '172.30.96.21'
-DATA = '/var/lib/postgresql/15/main'
-CONF = '/etc/postgresql/15/main/postgresql.conf'
+
+
+def _server_major():
+    """The PostgreSQL major version of the scenario's image (Debian 12: 15, Debian 13: 17): its one cluster."""
+    out = subprocess.run(['docker', 'exec', PRIMARY, 'ls', '/etc/postgresql'], capture_output=True, text=True, check=True)
+    return out.stdout.split()[0]
+
+
+VERSION = _server_major()
+UNIT = 'postgresql@%s-main' % VERSION
+DATA = '/var/lib/postgresql/%s/main' % VERSION
+CONF = '/etc/postgresql/%s/main/postgresql.conf' % VERSION
 REBUILD_DIR = '/var/backups/postgresql/replica-rebuild'
 ROOT = pathlib.Path(__file__).resolve().parents[3]
 
@@ -84,8 +94,8 @@ def fingerprint(host):
         'system_identifier': sql(host, 'SELECT system_identifier FROM pg_control_system()'),
         'pg_version': host.file(DATA + '/PG_VERSION').exists,
         'base': host.run('ls %s/base', DATA).stdout.split(),
-        'conf': host.run('md5sum /etc/postgresql/15/main/conf.d/10-auraflow.conf /etc/postgresql/15/main/pg_hba.conf').stdout,
-        'active_since': host.run('systemctl show -P ActiveEnterTimestampMonotonic postgresql@15-main').stdout.strip(),
+        'conf': host.run('md5sum /etc/postgresql/%s/main/conf.d/10-auraflow.conf /etc/postgresql/%s/main/pg_hba.conf' % (VERSION, VERSION)).stdout,
+        'active_since': host.run('systemctl show -P ActiveEnterTimestampMonotonic ' + UNIT).stdout.strip(),
     }
 
 
@@ -112,7 +122,7 @@ def test_replica_role_on_the_live_primary_is_refused(nodes, apply_role):
 def test_stale_former_primary_is_refused_then_rebuilt_with_a_checked_backup(nodes, apply_role):
     primary, replica = nodes[PRIMARY], nodes[REPLICA]
     # A failover: the replica is promoted and takes a write; the inventory still calls it a replica.
-    assert replica.run('pg_ctlcluster 15 main promote').rc == 0
+    assert replica.run('pg_ctlcluster %s main promote' % VERSION).rc == 0
     wait_until(replica, 'SELECT pg_is_in_recovery()', 'f')
     assert not replica.file(DATA + '/standby.signal').exists
     assert sql(replica, "CREATE TABLE stale_write AS SELECT 'written after the failover'::text AS v", db='aura_flow') == ''
@@ -124,7 +134,7 @@ def test_stale_former_primary_is_refused_then_rebuilt_with_a_checked_backup(node
     assert sql(replica, 'SELECT v FROM stale_write', db='aura_flow') == 'written after the failover'
 
     # Stopped, the server cannot be asked: still refused, and the directory is left as it was.
-    assert replica.run('systemctl stop postgresql@15-main').rc == 0
+    assert replica.run('systemctl stop ' + UNIT).rc == 0
     rc, out = apply_role(REPLICA)
     assert rc != 0 and 'is not running' in out and '-e postgres_replica_rebuild=true' in out, out[-3000:]
     assert replica.run('ls %s/base', DATA).stdout.split() == before['base']
@@ -153,25 +163,25 @@ def test_stale_former_primary_is_refused_then_rebuilt_with_a_checked_backup(node
 
 @pytest.fixture()
 def moved_replica_cluster(nodes):
-    """The replica's cluster moved to /var/lib/postgresql/15/moved (its config says so)."""
+    """The replica's cluster moved to /var/lib/postgresql/<version>/moved (its config says so)."""
     replica = nodes[REPLICA]
-    moved = '/var/lib/postgresql/15/moved'
-    assert replica.run('systemctl stop postgresql@15-main').rc == 0
+    moved = '/var/lib/postgresql/%s/moved' % VERSION
+    assert replica.run('systemctl stop ' + UNIT).rc == 0
     assert replica.run('mv %s %s', DATA, moved).rc == 0
     assert replica.run("sed -i 's|^data_directory = .*|data_directory = '\"'\"'%s'\"'\"'|' %s", moved, CONF).rc == 0
-    assert replica.run('systemctl start postgresql@15-main').rc == 0
+    assert replica.run('systemctl start ' + UNIT).rc == 0
     yield moved
-    replica.run('systemctl stop postgresql@15-main')
+    replica.run('systemctl stop ' + UNIT)
     if replica.file(moved + '/PG_VERSION').exists:
         replica.run('rm -rf %s', DATA)
         replica.run('mv %s %s', moved, DATA)
     replica.run("sed -i 's|^data_directory = .*|data_directory = '\"'\"'%s'\"'\"'|' %s", DATA, CONF)
-    replica.run('systemctl start postgresql@15-main')
+    replica.run('systemctl start ' + UNIT)
 
 
 def test_moved_cluster_is_not_dropped(nodes, apply_role, moved_replica_cluster):
     replica = nodes[REPLICA]
-    assert replica.run('pg_lsclusters -h 15 main').stdout.split()[5] == moved_replica_cluster
+    assert replica.run('pg_lsclusters -h %s main' % VERSION).stdout.split()[5] == moved_replica_cluster
     identifier = sql(replica, 'SELECT system_identifier FROM pg_control_system()')
 
     rc, out = apply_role(REPLICA)
@@ -187,19 +197,19 @@ def test_moved_cluster_is_not_dropped(nodes, apply_role, moved_replica_cluster):
 def test_empty_data_directory_is_recreated_only_when_asked(nodes, apply_role):
     """A volume not mounted yet: the cluster's directory is an empty mount point."""
     replica = nodes[REPLICA]
-    aside = '/var/lib/postgresql/15/unmounted'
-    assert replica.run('systemctl stop postgresql@15-main').rc == 0
+    aside = '/var/lib/postgresql/%s/unmounted' % VERSION
+    assert replica.run('systemctl stop ' + UNIT).rc == 0
     assert replica.run('mv %s %s && install -d -o postgres -g postgres -m 0700 %s', DATA, aside, DATA).rc == 0
     try:
         rc, out = apply_role(REPLICA)
         assert replica.file(aside + '/PG_VERSION').exists
-        assert replica.file('/etc/postgresql/15/main/postgresql.conf').exists, 'the cluster was dropped'
+        assert replica.file(CONF).exists, 'the cluster was dropped'
         assert rc != 0 and 'REFUSED' in out and '-e postgres_cluster_recreate=true' in out, out[-3000:]
         assert 'is empty' in out
     finally:
-        replica.run('systemctl stop postgresql@15-main')
+        replica.run('systemctl stop ' + UNIT)
         if replica.file(aside + '/PG_VERSION').exists:
             replica.run('rm -rf %s && mv %s %s', DATA, aside, DATA)
-        replica.run('systemctl start postgresql@15-main')
+        replica.run('systemctl start ' + UNIT)
     wait_until(replica, 'SELECT pg_is_in_recovery()', 't')
     wait_until(nodes[PRIMARY], 'SELECT count(*) FROM pg_stat_replication', '1')

@@ -37,9 +37,15 @@ def run_backup(host):
     return host.run('systemctl start aura-pg-backup.service')
 
 
+def server_major(host):
+    """The PostgreSQL major version of the image's release (Debian 12: 15, Debian 13: 17): its one cluster."""
+    return host.run('ls /etc/postgresql').stdout.split()[0]
+
+
 def test_server_and_timer_enabled_and_running(host):
-    assert host.service('postgresql@15-main').is_enabled
-    assert host.service('postgresql@15-main').is_running
+    unit = 'postgresql@%s-main' % server_major(host)
+    assert host.service(unit).is_enabled
+    assert host.service(unit).is_running
     assert host.service('aura-pg-backup.timer').is_enabled
     assert host.run('systemctl is-active aura-pg-backup.timer').stdout.strip() == 'active'
 
@@ -97,7 +103,7 @@ def test_backup_is_complete_and_verifiable(host):
     manifest = json.loads(host.file(path + '.json').content_string)
     assert manifest['database'] == 'aura_flow' and manifest['row_counts'] == {'items': 250}
     assert manifest['sha256'] == host.file(path).sha256sum
-    assert manifest['server_version'].startswith('15.')
+    assert manifest['server_version'].startswith(server_major(host) + '.')
     assert host.file(path).user == 'postgres' and not host.file(path).mode & 0o007
 
 

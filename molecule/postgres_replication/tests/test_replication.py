@@ -22,7 +22,8 @@ def sql(host, query):
 def test_roles_of_each_side(nodes):
     assert sql(nodes[PRIMARY], 'SELECT pg_is_in_recovery()').stdout.strip() == 'f'
     assert sql(nodes[REPLICA], 'SELECT pg_is_in_recovery()').stdout.strip() == 't'
-    assert nodes[REPLICA].file('/var/lib/postgresql/15/main/standby.signal').exists
+    version = nodes[REPLICA].run('ls /etc/postgresql').stdout.split()[0]
+    assert nodes[REPLICA].file('/var/lib/postgresql/%s/main/standby.signal' % version).exists
     assert not nodes[REPLICA].file('/etc/systemd/system/aura-pg-backup.timer').exists
 
 
