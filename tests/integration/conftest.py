@@ -199,6 +199,14 @@ def lab_ledger(host):
     return json.loads(result.stdout)
 
 
+def lab_pg_major():
+    """The PostgreSQL major version on aura-db1 (its cluster under /etc/postgresql): what its Debian
+    release ships (12: 15, 13: 17)."""
+    result = run(['docker', 'exec', 'aura-db1', 'ls', '/etc/postgresql'], timeout=60)
+    assert result.returncode == 0 and result.stdout.split(), result.stderr
+    return result.stdout.split()[0]
+
+
 def applied_migrations():
     """The versions in the application's schema_migrations table on aura-db1, in order."""
     result = run(['docker', 'exec', 'aura-db1', 'runuser', '-u', 'postgres', '--', 'psql', '-d', 'aura_flow', '-Atc',

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from conftest import SSH, answers, changed_counts, run, run_playbook
+from conftest import SSH, answers, changed_counts, lab_pg_major, run, run_playbook
 from test_diagnose_playbook import HEALTH, check, diagnose, since_now, sh, sql, wait_healthy
 
 
@@ -247,7 +247,7 @@ def test_limit_api_answers_429_above_the_rate_and_expires(deployed):
 
 def db_unit():
     """aura-db1's server unit: postgresql@<major>-main, the major its Debian release ships (12: 15, 13: 17)."""
-    return 'postgresql@%s-main' % sh('aura-db1', 'ls /etc/postgresql').split()[0]
+    return 'postgresql@%s-main' % lab_pg_major()
 
 
 def started(host, service):
