@@ -180,3 +180,46 @@ def test_workflow_deploy_then_on_failure_rollback():
     assert then('approve_rollback', 'success_nodes') == ['rollback']
     assert nodes['rollback']['unified_job_template'] == template_keys['Rollback']
     assert workflow['related']['notification_templates_error'] and workflow['related']['notification_templates_success']
+
+
+def awx_data():
+    """scripts/awx_data.py (behind scripts/awx-data) as a module."""
+    import importlib.machinery
+    import importlib.util
+    path = os.path.join(ROOT, 'scripts', 'awx_data.py')
+    loader = importlib.machinery.SourceFileLoader('awx_data', path)
+    module = importlib.util.module_from_spec(importlib.util.spec_from_loader('awx_data', loader))
+    loader.exec_module(module)
+    return module
+
+
+def test_the_site_urls_are_placeholders_filled_by_awx_data_not_made_up_addresses():
+    with open(os.path.join(ROOT, 'awx', 'auraflow.yml'), encoding='utf-8') as handle:
+        text = handle.read()
+    assert 'example.invalid' not in text
+    assert AWX['projects'][0]['scm_url'] == '@SCM_URL@'
+    assert AWX['notification_templates'][0]['notification_configuration']['url'] == '@WEBHOOK_URL@'
+    data = awx_data().render({'SCM_URL': 'git@git.corp.test:ops/auraflow.git', 'WEBHOOK_URL': 'https://hooks.corp.test/T1'})
+    assert data['projects'][0]['scm_url'] == 'git@git.corp.test:ops/auraflow.git'
+    assert data['notification_templates'][0]['notification_configuration']['url'] == 'https://hooks.corp.test/T1'
+    assert '@' not in str(data).replace('git@git', '')  # no placeholder left anywhere
+    assert data['job_templates'] == TEMPLATES  # nothing else touched
+
+
+@pytest.mark.parametrize('values,named', [
+    ({}, '--scm-url (or AURAFLOW_SCM_URL) is required'),
+    ({'SCM_URL': 'https://git.corp.test/ops.git'}, '--webhook-url (or AURAFLOW_WEBHOOK_URL) is required'),
+    ({'SCM_URL': 'not a url', 'WEBHOOK_URL': 'https://hooks.corp.test/T1'}, "--scm-url 'not a url' is not a URL"),
+])
+def test_awx_data_refuses_without_the_site_urls_and_prints_nothing(values, named, capsys, monkeypatch):
+    monkeypatch.delenv('AURAFLOW_SCM_URL', raising=False)
+    monkeypatch.delenv('AURAFLOW_WEBHOOK_URL', raising=False)
+    module = awx_data()
+    with pytest.raises(ValueError, match='nothing was printed') as refused:
+        module.render(values)
+    assert named in str(refused.value)
+    argv = [arg for name, (flag, dummy, dummy2) in module.PLACEHOLDERS.items() if name in values
+            for arg in (flag, values[name])]
+    assert module.main(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == '' and named in err

@@ -1,0 +1,70 @@
+"""scripts/awx-data: print awx/auraflow.yml as the JSON `awx import` reads, with the site's own URLs filled in.
+
+    scripts/awx-data --scm-url https://git.example.com/ops/auraflow.git \\
+                     --webhook-url https://hooks.example.com/services/... | awx import
+
+The file holds @SCM_URL@ (the project's git repository) and @WEBHOOK_URL@ (the notification's
+Slack-compatible webhook) instead of made-up addresses; this refuses, printing nothing, while either
+is missing or is not an http(s)/ssh/git URL. Also from the environment: AURAFLOW_SCM_URL,
+AURAFLOW_WEBHOOK_URL."""
+
+import argparse
+import json
+import os
+import re
+import sys
+
+import yaml
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PLACEHOLDERS = {'SCM_URL': ('--scm-url', 'AURAFLOW_SCM_URL', r'^(https?|ssh|git)://\S+$|^[\w.-]+@[\w.-]+:\S+$'),
+                'WEBHOOK_URL': ('--webhook-url', 'AURAFLOW_WEBHOOK_URL', r'^https?://\S+$')}
+
+
+def fill(node, values):
+    """node with every '@NAME@' string replaced by values[NAME]."""
+    if isinstance(node, dict):
+        return {key: fill(value, values) for key, value in node.items()}
+    if isinstance(node, list):
+        return [fill(value, values) for value in node]
+    if isinstance(node, str):
+        return re.sub(r'@([A-Z_]+)@', lambda m: values.get(m.group(1), m.group(0)), node)
+    return node
+
+
+def render(values, path=os.path.join(ROOT, 'awx', 'auraflow.yml')):
+    """The controller objects with values filled in; ValueError naming what is missing or malformed."""
+    problems = []
+    for name, (flag, env, pattern) in PLACEHOLDERS.items():
+        value = values.get(name)
+        if not value:
+            problems.append('%s (or %s) is required: it replaces @%s@' % (flag, env, name))
+        elif not re.match(pattern, value):
+            problems.append('%s %r is not a URL of the expected kind' % (flag, value))
+    if problems:
+        raise ValueError('awx-data: ' + '; '.join(problems) + '; nothing was printed')
+    with open(path, encoding='utf-8') as handle:
+        data = fill(yaml.safe_load(handle), values)
+    left = sorted(set(re.findall(r'@[A-Z_]+@', json.dumps(data))))
+    if left:
+        raise ValueError('awx-data: %s has placeholders this script does not know: %s' % (path, ', '.join(left)))
+    return data
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split('\n', 1)[0])
+    for name, (flag, env, dummy) in PLACEHOLDERS.items():
+        parser.add_argument(flag, dest=name, default=os.environ.get(env, ''))
+    args = parser.parse_args(argv)
+    try:
+        data = render(vars(args))
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    json.dump(data, sys.stdout, indent=1)
+    sys.stdout.write('\n')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
