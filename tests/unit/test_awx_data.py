@@ -6,6 +6,7 @@ the option accepts; every foreign key (project, inventory, credential, execution
 notification, schedule template, workflow node) names an object defined in the file. Fast: no AWX,
 no lab."""
 
+import importlib.util
 import os
 import re
 
@@ -184,12 +185,9 @@ def test_workflow_deploy_then_on_failure_rollback():
 
 def awx_data():
     """scripts/awx_data.py (behind scripts/awx-data) as a module."""
-    import importlib.machinery
-    import importlib.util
-    path = os.path.join(ROOT, 'scripts', 'awx_data.py')
-    loader = importlib.machinery.SourceFileLoader('awx_data', path)
-    module = importlib.util.module_from_spec(importlib.util.spec_from_loader('awx_data', loader))
-    loader.exec_module(module)
+    spec = importlib.util.spec_from_file_location('awx_data', os.path.join(ROOT, 'scripts', 'awx_data.py'))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
     return module
 
 
