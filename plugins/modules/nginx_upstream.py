@@ -56,6 +56,13 @@ options:
       - V(false) only writes the file.
     type: bool
     default: true
+  missing_ok:
+    description:
+      - A missing O(path) is not an error but a host where nginx serves nothing yet (before the first
+        deploy has configured it) - the module changes nothing and returns RV(serving=false).
+      - V(false) (the default) fails on a missing file.
+    type: bool
+    default: false
   wait_timeout:
     description:
       - Seconds to wait after the reload for the old workers to stop serving before failing.
@@ -99,6 +106,11 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+serving:
+  description: Whether O(path) exists, that is, nginx serves through it (only V(false) with O(missing_ok)).
+  returned: always
+  type: bool
+  sample: true
 backends:
   description: The backends of the upstream, in file order.
   returned: always
@@ -174,11 +186,14 @@ WORKER_PATTERN = '^nginx: worker process$'
 POLL_SECONDS = 0.2
 
 
-def read_text(module, path):
+def read_text(module, path, missing_ok=False):
+    """The site file's text; None when it is missing and missing_ok."""
     try:
         with open(path, 'rb') as handle:
             data = handle.read()
     except FileNotFoundError:
+        if missing_ok:
+            return None
         module.fail_json(msg='nginx site file %s does not exist (the role auraflow.ops.nginx writes it: run its main entry point first)' % path,
                          changed=False)
     except OSError as exc:
@@ -231,6 +246,7 @@ def main():
             validate=dict(type='str'),
             reload=dict(type='bool', default=True),
             wait_timeout=dict(type='int', default=50),
+            missing_ok=dict(type='bool', default=False),
         ),
         supports_check_mode=True,
     )
@@ -245,14 +261,18 @@ def main():
     if params['wait_timeout'] < 1:
         module.fail_json(msg='wait_timeout must be at least 1 second, got %d' % params['wait_timeout'], changed=False)
 
-    before = read_text(module, path)
+    before = read_text(module, path, params['missing_ok'])
+    if before is None:  # missing_ok: no site on this host yet (a first deploy), so nothing serves through it
+        module.exit_json(changed=False, serving=False, backends=[], drained=[], in_service=[], reloaded=False, workers=[],
+                         seconds=round(time.monotonic() - started, 3),
+                         message='%s does not exist yet: nginx serves nothing through it, nothing to drain' % path)
     names = nu.backend_names(before)
     problem = nu.drain_problems(names, drained)
     if problem:
         module.fail_json(msg='%s: %s' % (path, problem), backends=names, changed=False)
     after = nu.mark(before, drained)
     serving = nu.in_service(names, drained)
-    result = dict(changed=after != before, backends=names, drained=[n for n in names if n in drained], in_service=serving,
+    result = dict(changed=after != before, serving=True, backends=names, drained=[n for n in names if n in drained], in_service=serving,
                   reloaded=False)
 
     if not result['changed']:

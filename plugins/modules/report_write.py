@@ -16,7 +16,7 @@ description:
     Creates O(directory) with O(directory_mode) when it is missing.
   - An action that runs entirely on the controller - nothing is sent to a managed host. The role
     P(auraflow.ops.report#role) uses it once per run.
-  - The report is the run's own output, not a change to the managed stack - RV(changed) is always
+  - The report is the run's own output, not a change to the managed stack - C(changed) is always
     false, and it is written in check mode too.
 author:
   - auraflow.ops maintainers (@auraflow)

@@ -232,6 +232,19 @@ def test_drain_takes_a_backend_out_and_back(host):
     assert served == {'172.30.94.21:3001', '172.30.94.22:3001'}
 
 
+def test_a_web_host_without_the_site_drains_nothing_only_when_told_it_may(host):
+    """Before a first deploy has configured nginx, the rollout's drain finds no site: with
+    nginx_upstream_missing_ok (the rollout role sets it) that is a host serving nothing, changed=0;
+    without it, a clear failure."""
+    missing = '/etc/nginx/conf.d/not-there.conf'
+    rc, output, dummy = playbook('web.yml', step='upstream', nginx_site_path=missing, nginx_upstream_drained=['molecule-nginx-app1'],
+                                 nginx_upstream_missing_ok=True)
+    assert rc == 0 and re.search(r'molecule-nginx-web\s*:\s*ok=\d+\s+changed=0', output), output
+    assert not host.file(missing).exists
+    rc, output, dummy = playbook('web.yml', step='upstream', nginx_site_path=missing, nginx_upstream_drained=['molecule-nginx-app1'])
+    assert rc != 0 and 'nginx site file %s does not exist' % missing in output, output
+
+
 def test_login_attempts_are_rate_limited_by_nginx(host):
     codes = host.check_output(
         "for i in $(seq 30); do curl -sk -o /tmp/login.$i -w '%{http_code}\\n' -X POST -H 'Content-Type: application/json' "
