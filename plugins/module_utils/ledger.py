@@ -51,9 +51,16 @@ def empty():
     return {'schema_version': SCHEMA_VERSION, 'seq': 0, 'active': None, 'previous': None, 'releases': [], 'history': []}
 
 
+def is_version(version):
+    """The one release-version rule: letters, digits and ``. _ + -``, starting with a letter or digit, at most
+    128 characters - a safe directory name (no ``/``, never ``.`` or ``..``). The roles' argument checks and the
+    deploy playbook's preflight use it too (the Jinja test ``auraflow.ops.release_version``)."""
+    return isinstance(version, str) and bool(_VERSION.match(version)) and version not in ('.', '..')
+
+
 def check_version(version):
-    """Return ``version`` if it is a safe release name (a directory name, no ``/`` or ``..``)."""
-    if not isinstance(version, str) or not _VERSION.match(version) or version in ('.', '..'):
+    """Return ``version`` if it is a safe release name (see ``is_version``)."""
+    if not is_version(version):
         raise LedgerError('invalid release version %r: use letters, digits and . _ + - (starting with a letter or digit)' % (version,))
     return version
 
