@@ -6,7 +6,7 @@ sent, failed, the switch window (both versions answering) and the playbook's wal
 rollback: with 1.1.0 active after 1.0.0, run playbooks/rollback.yml with no variables under the
 same probe; prints the rollback wall time and the failed requests.
 
-Targets: 0 failed requests; rollback <= 30 s (the runbook allows 15 min for application recovery).
+Targets: 0 failed requests; rollback <= 12 s (two app hosts and the frontend, with the checklist).
 Needs the lab (scripts/lab up) and the reference app's artifacts (make artifacts); it deploys what
 it needs first (untimed). Bounded: each playbook has a 15-minute timeout; the probe stops with it.
 Exit status 0 when the targets are met, else 1.
@@ -30,7 +30,7 @@ PLAYBOOK = os.path.join(ROOT, '.venv', 'bin', 'ansible-playbook')
 # nginx on aura-web1 over the lab network (docker's port publishing would add a proxy hop).
 CONNECT = probe.https_factory('172.30.80.10', 443)
 DEMO = ('demo@aura-flow.local', 'aura-demo-2024')
-ROLLBACK_TARGET_SECONDS = 30.0
+ROLLBACK_TARGET_SECONDS = 12.0  # issue 20 (the runbook allows far more: 15 min for application recovery)
 
 
 def log(msg):

@@ -28,7 +28,7 @@ PHASES = {
     'after_drain': r'^auraflow\.ops\.rollout : Switch \(',
     'after_link_swap': r'^auraflow\.ops\.backend : Restart onto the release',
     'after_restart': r'^auraflow\.ops\.rollout : Gate on /health',
-    'before_undrain': r'^auraflow\.ops\.rollout : Put this backend back',
+    'before_undrain': r'^auraflow\.ops\.rollout : Put the batch back',
 }
 
 

@@ -103,3 +103,35 @@ def test_site_playbook_runs_on_the_lab(lab):
     result = run([os.path.join(VENV_BIN, 'ansible-playbook'), '-i', 'inventories/lab', 'playbooks/site.yml'])
     assert result.returncode == 0, result.stdout + result.stderr
     assert 'failed=0' in result.stdout and 'unreachable=0' in result.stdout
+
+
+def app_hosts(inventory):
+    result = run([os.path.join(VENV_BIN, 'ansible-inventory'), '-i', os.path.join(ROOT, 'inventories', inventory), '--list'])
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)['aura_app']['hosts']
+
+
+def test_app_hosts_scale_out_and_back(lab):
+    """`up --app-hosts N` adds aura-app3..N (own address, SSH access) and both inventories list them after
+    aura-app1 and aura-app2; `up` without it goes back to two, removing the extra host; a bad N changes nothing."""
+    lab_script = os.path.join(ROOT, 'scripts', 'lab')
+    for bad in ('9', '1', 'three'):
+        result = run([lab_script, 'up', '--app-hosts', bad])
+        assert result.returncode != 0 and '--app-hosts must be a number from 2 to 8' in result.stderr, result.stderr
+    assert app_hosts('lab') == ['aura-app1', 'aura-app2']
+    result = run([lab_script, 'up', '--app-hosts', '3'], timeout=300)
+    try:
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert app_hosts('lab') == app_hosts('lab-ssh') == ['aura-app1', 'aura-app2', 'aura-app3']
+        ip = docker_json('inspect', 'aura-app3')[0]['NetworkSettings']['Networks']['aura-lab']['IPAddress']
+        assert ip == '172.30.80.23'
+        ping = run([os.path.join(VENV_BIN, 'ansible'), '-i', os.path.join(ROOT, 'inventories', 'lab-ssh'), 'aura-app3',
+                    '-m', 'ansible.builtin.command', '-a', 'whoami', '--become'], timeout=120)
+        assert ping.returncode == 0 and 'root' in ping.stdout, ping.stdout + ping.stderr
+        status = run([lab_script, 'status']).stdout
+        assert any(line.startswith('aura-app3') and ' running' in line for line in status.splitlines()), status
+    finally:
+        back = run([lab_script, 'up'], timeout=300)
+    assert back.returncode == 0, back.stdout + back.stderr
+    assert app_hosts('lab') == app_hosts('lab-ssh') == ['aura-app1', 'aura-app2']
+    assert run(['docker', 'inspect', 'aura-app3']).returncode != 0
