@@ -63,6 +63,14 @@ options:
       - V(false) (the default) fails on a missing file.
     type: bool
     default: false
+  unknown_ok:
+    description:
+      - Names in O(drained) that the upstream does not list (a backend host added to the inventory, which nginx
+        learns of at its next C(main) run) take no traffic, so there is nothing to drain - they are left out and
+        returned in RV(unknown) instead of failing the run.
+      - V(false) (the default) refuses them (a mistyped name would drain nothing).
+    type: bool
+    default: false
   wait_timeout:
     description:
       - Seconds to wait after the reload for the old workers to stop serving before failing.
@@ -111,6 +119,12 @@ serving:
   returned: always
   type: bool
   sample: true
+unknown:
+  description: The names of O(drained) the upstream does not list, left out (only with O(unknown_ok)).
+  returned: always
+  type: list
+  elements: str
+  sample: [aura-app3]
 backends:
   description: The backends of the upstream, in file order.
   returned: always
@@ -247,6 +261,7 @@ def main():
             reload=dict(type='bool', default=True),
             wait_timeout=dict(type='int', default=50),
             missing_ok=dict(type='bool', default=False),
+            unknown_ok=dict(type='bool', default=False),
         ),
         supports_check_mode=True,
     )
@@ -263,17 +278,20 @@ def main():
 
     before = read_text(module, path, params['missing_ok'])
     if before is None:  # missing_ok: no site on this host yet (a first deploy), so nothing serves through it
-        module.exit_json(changed=False, serving=False, backends=[], drained=[], in_service=[], reloaded=False, workers=[],
+        module.exit_json(changed=False, serving=False, backends=[], drained=[], in_service=[], reloaded=False, workers=[], unknown=[],
                          seconds=round(time.monotonic() - started, 3),
                          message='%s does not exist yet: nginx serves nothing through it, nothing to drain' % path)
     names = nu.backend_names(before)
+    unknown = [name for name in drained if name not in names]
+    if params['unknown_ok']:  # a backend nginx does not list yet (a new host) takes no traffic: nothing to drain
+        drained = [name for name in drained if name in names]
     problem = nu.drain_problems(names, drained)
     if problem:
         module.fail_json(msg='%s: %s' % (path, problem), backends=names, changed=False)
     after = nu.mark(before, drained)
     serving = nu.in_service(names, drained)
     result = dict(changed=after != before, serving=True, backends=names, drained=[n for n in names if n in drained], in_service=serving,
-                  reloaded=False)
+                  reloaded=False, unknown=unknown if params['unknown_ok'] else [])
 
     if not result['changed']:
         result.update(seconds=round(time.monotonic() - started, 3), message='%s: nothing to change' % summary(names, drained, serving))

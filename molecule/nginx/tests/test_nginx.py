@@ -245,6 +245,19 @@ def test_a_web_host_without_the_site_drains_nothing_only_when_told_it_may(host):
     assert rc != 0 and 'nginx site file %s does not exist' % missing in output, output
 
 
+def test_a_backend_the_site_does_not_list_yet_needs_no_drain_only_when_told(host):
+    """A backend host just added to the inventory is not in the upstream until nginx's main runs: it takes no
+    traffic, so the rollout's drain leaves it out (nginx_upstream_unknown_ok); the others stay in service.
+    Without it the name is refused (a mistyped name would drain nothing)."""
+    before = host.file(SITE).sha256sum
+    rc, output, dummy = playbook('web.yml', step='upstream', nginx_upstream_drained=['molecule-nginx-app3'], nginx_upstream_unknown_ok=True)
+    assert rc == 0 and re.search(r'molecule-nginx-web\s*:\s*ok=\d+\s+changed=0', output), output
+    assert host.file(SITE).sha256sum == before
+    assert all(down == '' for dummy, down, dummy in upstream_lines(host))
+    rc, output, dummy = playbook('web.yml', step='upstream', nginx_upstream_drained=['molecule-nginx-app3'])
+    assert rc != 0 and 'must name backends' in output, output
+
+
 def test_login_attempts_are_rate_limited_by_nginx(host):
     codes = host.check_output(
         "for i in $(seq 30); do curl -sk -o /tmp/login.$i -w '%{http_code}\\n' -X POST -H 'Content-Type: application/json' "
