@@ -22,13 +22,14 @@ pytestmark = pytest.mark.lab
 
 PLAYBOOK = os.path.join(ROOT, '.venv', 'bin', 'ansible-playbook')
 APPS = ('aura-app1', 'aura-app2')
-# The task that starts right after each phase (the first backend's, serial: 1): the steps of the rollout
-# role's switch entry point, and the backend role's restart inside it.
+# The task that starts right after each phase (the first batch's: one backend of two): the include_role steps of
+# the rollout role's switch entry point (an include_role task's name carries no role prefix), and the backend
+# role's restart inside it.
 PHASES = {
-    'after_drain': r'^auraflow\.ops\.rollout : Switch \(',
+    'after_drain': r'^Switch \(',
     'after_link_swap': r'^auraflow\.ops\.backend : Restart onto the release',
-    'after_restart': r'^auraflow\.ops\.rollout : Gate on /health',
-    'before_undrain': r'^auraflow\.ops\.rollout : Put the batch back',
+    'after_restart': r'^Gate on /health',
+    'before_undrain': r'^Put the batch back',
 }
 
 
