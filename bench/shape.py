@@ -73,6 +73,17 @@ def role_tasks():
     return per_role
 
 
+def role_defaults():
+    """The variable names every role sets in defaults/main.yml (what a playbook must not restate)."""
+    names = set()
+    roles = os.path.join(ROOT, 'roles')
+    for role in os.listdir(roles):
+        path = os.path.join(roles, role, 'defaults', 'main.yml')
+        if os.path.exists(path):
+            names.update((load(path) or {}).keys())
+    return names
+
+
 def grep(pattern, top, suffixes=('.yml', '.yaml', '.j2')):
     hits = []
     rx = re.compile(pattern)
@@ -95,7 +106,7 @@ def main():
     in_roles = role_tasks()
     p, r = sum(plays.values()), sum(in_roles.values())
     share = p / float(p + r)
-    restated = grep(r'\b(?:%s)_[a-z0-9_]+\s*\|\s*default\(' % '|'.join(roles), 'playbooks')
+    restated = grep(r'\b(?:%s)\s*\|\s*default\(' % '|'.join(sorted(role_defaults(), key=len, reverse=True)), 'playbooks')
     units = grep(r'postgresql@[0-9]+-main|/var/lib/postgresql/[0-9]+', 'playbooks')
     first_app = grep(r"groups\[['\"]aura_app['\"]\]\s*\[0\]|groups\.aura_app\[0\]|groups\[['\"]aura_app['\"]\]\s*\|\s*first", 'playbooks')
     templates = [os.path.join('playbooks/templates', t) for t in sorted(os.listdir(os.path.join(ROOT, 'playbooks/templates')))] \
