@@ -114,7 +114,7 @@ def main():
     verdict_lines = 0
     for rel in templates:
         with open(os.path.join(ROOT, rel)) as handle:
-            verdict_lines += sum(1 for _ in handle)
+            verdict_lines += len(handle.readlines())
     rows = [
         ('tasks in playbooks / all tasks', '%d / %d = %.0f %%' % (p, p + r, 100 * share), share <= 1 / 3.0, '<= 33 %'),
         ('role defaults restated in playbooks', str(len(restated)), not restated, '0'),
