@@ -178,7 +178,8 @@ import traceback
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.auraflow.ops.plugins.module_utils.checklist import failed_names, judge
-from ansible_collections.auraflow.ops.plugins.module_utils.http_probe import LoadSpec, ProbeError, Session, run_load
+from ansible_collections.auraflow.ops.plugins.module_utils.http_load import LoadSpec, run_load
+from ansible_collections.auraflow.ops.plugins.module_utils.http_probe import ProbeError, Session
 from ansible_collections.auraflow.ops.plugins.module_utils.slo import (
     ObjectiveError, error_rate, evaluate, latency_summary, measured_values, validate_objectives)
 

@@ -344,7 +344,8 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.auraflow.ops.plugins.module_utils.durations import DurationError, parse_duration
 from ansible_collections.auraflow.ops.plugins.module_utils.findings import Finding, sort_findings
-from ansible_collections.auraflow.ops.plugins.module_utils.http_probe import LoadSpec, ProbeError, request, run_load
+from ansible_collections.auraflow.ops.plugins.module_utils.http_load import LoadSpec, run_load
+from ansible_collections.auraflow.ops.plugins.module_utils.http_probe import ProbeError, request
 from ansible_collections.auraflow.ops.plugins.module_utils.prometheus import MetricsError, server_view
 from ansible_collections.auraflow.ops.plugins.module_utils.slo import (
     ObjectiveError,
