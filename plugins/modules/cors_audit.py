@@ -210,7 +210,7 @@ from ansible_collections.auraflow.ops.plugins.module_utils.cors import (
     split_list,
     valid_token,
 )
-from ansible_collections.auraflow.ops.plugins.module_utils.findings import failing, summarize
+from ansible_collections.auraflow.ops.plugins.module_utils.findings import verdict
 from ansible_collections.auraflow.ops.plugins.module_utils.http_probe import ProbeError, Session, Target
 
 ARGUMENT_SPEC = dict(
@@ -317,24 +317,8 @@ def run_module():
     prober.close()
 
     findings = judge(baseline, allowed_gets, hostile, preflights, broad, methods, request_headers)
-    fail_on = params['fail_on']
-    failed = [] if fail_on == 'none' else failing(findings, fail_on)
-    summary = summarize(findings, 'critical' if fail_on == 'none' else fail_on)
-    summary['failed'] = len(failed)
-    summary['fail_on'] = fail_on
-    above_info = [f for f in findings if f.severity != 'info']
-    if failed:
-        msg = 'CORS audit of %s failed: %s' % (params['url'], '; '.join('%s (%s)' % (f.id, f.severity) for f in failed))
-    else:
-        msg = 'CORS audit of %s: %d probes, %d finding%s above info%s' % (
-            params['url'], prober.count, len(above_info), '' if len(above_info) == 1 else 's',
-            (': ' + ', '.join('%s (%s)' % (f.id, f.severity) for f in above_info)) if above_info else '')
-    summary.pop('ok', None)
-    result = dict(changed=False, ok=not failed, msg=msg, findings=[f.as_dict() for f in findings], probes=prober.count,
-                  summary=summary)
-    if failed:
-        module.fail_json(**result)
-    module.exit_json(**result)
+    judged = verdict(findings, params['fail_on'])
+    judged.exit(module, judged.line('CORS audit of %s' % params['url'], '%d probes' % prober.count), probes=prober.count)
 
 
 def main():

@@ -273,7 +273,7 @@ import time
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.auraflow.ops.plugins.module_utils.durations import DurationError, parse_duration
-from ansible_collections.auraflow.ops.plugins.module_utils.findings import Finding, failing, severity_rank, sort_findings, summarize
+from ansible_collections.auraflow.ops.plugins.module_utils.findings import Finding, severity_rank, sort_findings, verdict
 from ansible_collections.auraflow.ops.plugins.module_utils.http_probe import ProbeError, Session, Target
 from ansible_collections.auraflow.ops.plugins.module_utils.jwt import (
     HMAC_ALGORITHMS,
@@ -591,27 +591,11 @@ def run_module():
         # never a traceback: it could carry a secret or a token in a repr
         module.fail_json(msg='jwt_config_check failed unexpectedly (%s)' % type(exc).__name__, ok=False, findings=[])
 
-    findings = merge(checker.findings)
-    fail_on = params['fail_on']
-    failed = [] if fail_on == 'none' else failing(findings, fail_on)
-    summary = summarize(findings, 'critical' if fail_on == 'none' else fail_on)
-    summary.pop('ok', None)
-    summary['failed'] = len(failed)
-    summary['fail_on'] = fail_on
-    summary['ids'] = dict((f.id, f.severity) for f in reversed(findings))
+    judged = verdict(merge(checker.findings), params['fail_on'])
+    judged.summary['ids'] = dict((f.id, f.severity) for f in reversed(judged.findings))
     ran = ' and '.join(name for name, flag in (('config', config_set), ('live', live_set)) if flag)
-    above_info = [f for f in findings if f.severity != 'info']
-    if failed:
-        msg = 'JWT check failed: %s' % '; '.join('%s (%s)' % (f.id, f.severity) for f in failed)
-    else:
-        msg = 'JWT check: %s checks ran, %d finding%s above info%s' % (
-            ran, len(above_info), '' if len(above_info) == 1 else 's',
-            (': ' + ', '.join('%s (%s)' % (f.id, f.severity) for f in above_info)) if above_info else '')
-    result = dict(changed=False, ok=not failed, msg=msg, findings=[f.as_dict() for f in findings], token=checker.token,
-                  config=checker.config, clock_skew=checker.skew, probes=checker.probes, not_run=checker.not_run, summary=summary)
-    if failed:
-        module.fail_json(**result)
-    module.exit_json(**result)
+    judged.exit(module, judged.line('JWT check', '%s checks ran' % ran), token=checker.token, config=checker.config,
+                clock_skew=checker.skew, probes=checker.probes, not_run=checker.not_run)
 
 
 def main():

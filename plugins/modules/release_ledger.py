@@ -219,7 +219,7 @@ import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.auraflow.ops.plugins.module_utils import ledger as lg
-from ansible_collections.auraflow.ops.plugins.module_utils.findings import Finding, sort_findings, summarize
+from ansible_collections.auraflow.ops.plugins.module_utils.findings import Finding, sort_findings, verdict
 
 LEDGER = 'releases.json'
 RELEASES = 'releases'
@@ -502,7 +502,7 @@ def main():
     except lg.NoRollbackTarget:
         rollback_target = None
     result.update(
-        ok=summarize(findings, 'high')['ok'],
+        ok=verdict(findings, 'high').ok,
         active=after['active'],
         previous=after['previous'],
         rollback_target=rollback_target,

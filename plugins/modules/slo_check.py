@@ -343,7 +343,7 @@ import traceback
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.auraflow.ops.plugins.module_utils.durations import DurationError, parse_duration
-from ansible_collections.auraflow.ops.plugins.module_utils.findings import Finding, sort_findings
+from ansible_collections.auraflow.ops.plugins.module_utils.findings import Finding, conclude, sort_findings
 from ansible_collections.auraflow.ops.plugins.module_utils.http_load import LoadSpec, run_load
 from ansible_collections.auraflow.ops.plugins.module_utils.http_probe import ProbeError, request
 from ansible_collections.auraflow.ops.plugins.module_utils.prometheus import MetricsError, server_view
@@ -516,9 +516,7 @@ def run_module():
     )
     if spec.rate is not None:
         result['service_time_ms'] = latency_summary(load.service_samples)
-    if not ok and params['fail_on_breach']:
-        module.fail_json(**result)
-    module.exit_json(**result)
+    conclude(module, result, failed=not ok and params['fail_on_breach'])
 
 
 def main():

@@ -126,7 +126,7 @@ summary:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.auraflow.ops.plugins.module_utils.findings import failing, summarize
+from ansible_collections.auraflow.ops.plugins.module_utils.findings import verdict
 from ansible_collections.auraflow.ops.plugins.module_utils.tls import TlsProbeError, judge, probe, version_name
 
 ARGUMENT_SPEC = dict(
@@ -175,23 +175,13 @@ def run_module():
         result['expected'] = 'refused' if name in refused else 'accepted'
         results[name] = result
 
-    findings = judge(results, refused, accepted, where)
-    fail_on = params['fail_on']
-    failed = [] if fail_on == 'none' else failing(findings, fail_on)
-    summary = summarize(findings, 'critical' if fail_on == 'none' else fail_on)
-    summary.pop('ok', None)
-    summary['failed'] = len(failed)
-    summary['fail_on'] = fail_on
+    judged = verdict(judge(results, refused, accepted, where), params['fail_on'])
     said_yes = [name for name in results if results[name]['accepted']]
     said_no = [name for name in results if not results[name]['accepted']]
     msg = 'TLS protocols of %s: accepted %s; refused %s' % (where, ', '.join(said_yes) or 'none', ', '.join(said_no) or 'none')
-    if failed:
-        msg += ' - failed: ' + '; '.join(f.message for f in failed)
-    result = dict(changed=False, ok=not failed, msg=msg, protocols=results, findings=[f.as_dict() for f in findings],
-                  summary=summary)
-    if failed:
-        module.fail_json(**result)
-    module.exit_json(**result)
+    if judged.failed:
+        msg += ' - failed: ' + '; '.join(f.message for f in judged.failed)
+    judged.exit(module, msg, protocols=results)
 
 
 def main():
