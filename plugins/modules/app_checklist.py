@@ -77,10 +77,8 @@ options:
     description: The largest fraction of failed requests the sample tolerates (0.01 = 1 %).
     type: float
     default: 0.01
-  validate_certs:
-    description: Verify the TLS certificate of O(url). Only a lab with a self-signed certificate turns this off.
-    type: bool
-    default: true
+extends_documentation_fragment:
+  - auraflow.ops.http_client
 attributes:
   check_mode:
     description: Can run in check mode and return changed status prediction without modifying target.

@@ -79,6 +79,7 @@ options:
   url:
     description: An http(s) URL that requires a Bearer token (e.g. C(/api/me)); enables the live checks.
     type: str
+    required: false
   token:
     description: A valid, unexpired token issued by the server. Mutually exclusive with O(login_url).
     type: str
@@ -114,19 +115,9 @@ options:
     description: Largest acceptable difference between the server's C(Date) and the local clock (a duration or seconds).
     type: str
     default: 30s
-  timeout:
-    description: Seconds to wait for each answer.
-    type: float
-    default: 10
-  validate_certs:
-    description: Verify the server's TLS certificate and host name.
-    type: bool
-    default: true
-  fail_on:
-    description: The lowest finding severity that fails the task. V(none) never fails (RV(ok) still tells).
-    type: str
-    choices: [none, low, medium, high, critical]
-    default: high
+extends_documentation_fragment:
+  - auraflow.ops.http_client
+  - auraflow.ops.findings
 notes:
   - Ansible replaces every occurrence of a no_log value in the result with C(********). A secret that is a short word
     also used in the output (for example the placeholder C(secret)) is therefore masked wherever that word appears,
@@ -171,21 +162,12 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
-ok:
-  description: No finding at or above O(fail_on); always V(true) with O(fail_on=none).
-  returned: always
-  type: bool
-  sample: true
+extends_documentation_fragment:
+  - auraflow.ops.findings
 msg:
-  description: One-line summary.
-  returned: always
-  type: str
   sample: "JWT check: config and live checks ran, 0 findings above info"
 findings:
-  description: The findings, most severe first (id, severity, message, evidence); never the secret or a token.
-  returned: always
-  type: list
-  elements: dict
+  description: The findings, most severe first; never the secret or a token.
   sample: [{"id": "lifetime_too_long", "severity": "low", "message": "token lifetime 24h (JWT_EXPIRES_IN) is above one hour; ...",
             "evidence": {"source": "JWT_EXPIRES_IN", "lifetime": 86400, "max_lifetime": 86400}}]
 token:
@@ -245,8 +227,6 @@ not_run:
   sample: ["expired_token_accepted: the secret is unknown (give secret or env_file)"]
 summary:
   description: Counts per severity, the highest severity, how many findings fail the task, and the ids found.
-  returned: always
-  type: dict
   contains:
     counts:
       description: Number of findings per severity.
