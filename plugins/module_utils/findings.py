@@ -65,3 +65,64 @@ def summarize(findings, fail_on='high'):
 def sort_findings(findings):
     """Most severe first, then by id, so output is stable across runs."""
     return sorted(findings, key=lambda f: (-severity_rank(f.severity), f.id))
+
+
+def listing(findings, sep=', '):
+    """``id (severity)`` of each finding, joined: the way a check's ``msg`` names its findings."""
+    return sep.join('%s (%s)' % (f.id, f.severity) for f in findings)
+
+
+class Verdict:
+    """The judgement of a check's findings under ``fail_on``, and the result the module returns.
+
+    ``fail_on`` is a severity or ``none`` (never fails; the counts are still reported).
+    ``failed``: the findings at or above ``fail_on``. ``summary``: counts per severity, the
+    highest severity, ``failed`` (how many fail) and ``fail_on`` - the verdict itself is the
+    result's top-level ``ok``. A module may add keys to ``summary`` before it exits.
+    """
+
+    def __init__(self, findings, fail_on='high'):
+        self.findings = list(findings)
+        self.fail_on = fail_on
+        self.failed = [] if fail_on == 'none' else failing(self.findings, fail_on)
+        self.summary = summarize(self.findings, 'critical' if fail_on == 'none' else fail_on)
+        del self.summary['ok']
+        self.summary['failed'] = len(self.failed)
+        self.summary['fail_on'] = fail_on
+
+    @property
+    def ok(self):
+        return not self.failed
+
+    def line(self, subject, done):
+        """The one-line ``msg``: ``<subject> failed: id (sev); ...`` or
+        ``<subject>: <done>, N findings above info[: id (sev), ...]``."""
+        if self.failed:
+            return '%s failed: %s' % (subject, listing(self.failed, '; '))
+        above_info = [f for f in self.findings if f.severity != 'info']
+        return '%s: %s, %d finding%s above info%s' % (
+            subject, done, len(above_info), '' if len(above_info) == 1 else 's',
+            (': ' + listing(above_info)) if above_info else '')
+
+    def result(self, msg, **extra):
+        """A read-only check's result: changed (false), ok, msg, findings, the ``extra`` keys, summary."""
+        result = dict(changed=False, ok=self.ok, msg=msg, findings=[f.as_dict() for f in self.findings])
+        result.update(extra)
+        result['summary'] = self.summary
+        return result
+
+    def exit(self, module, msg, **extra):
+        """End the module with ``result(msg, **extra)``: fail_json when a finding fails, else exit_json."""
+        conclude(module, self.result(msg, **extra), failed=not self.ok)
+
+
+def verdict(findings, fail_on='high'):
+    """``Verdict(findings, fail_on)``."""
+    return Verdict(findings, fail_on)
+
+
+def conclude(module, result, failed):
+    """The last step of every check module: fail_json(**result) when ``failed``, else exit_json(**result)."""
+    if failed:
+        module.fail_json(**result)
+    module.exit_json(**result)

@@ -77,10 +77,8 @@ options:
     description: The largest fraction of failed requests the sample tolerates (0.01 = 1 %).
     type: float
     default: 0.01
-  validate_certs:
-    description: Verify the TLS certificate of O(url). Only a lab with a self-signed certificate turns this off.
-    type: bool
-    default: true
+extends_documentation_fragment:
+  - auraflow.ops.http_client
 attributes:
   check_mode:
     description: Can run in check mode and return changed status prediction without modifying target.
@@ -178,7 +176,8 @@ import traceback
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.auraflow.ops.plugins.module_utils.checklist import failed_names, judge
-from ansible_collections.auraflow.ops.plugins.module_utils.http_probe import LoadSpec, ProbeError, Session, run_load
+from ansible_collections.auraflow.ops.plugins.module_utils.http_load import LoadSpec, run_load
+from ansible_collections.auraflow.ops.plugins.module_utils.http_probe import ProbeError, Session
 from ansible_collections.auraflow.ops.plugins.module_utils.slo import (
     ObjectiveError, error_rate, evaluate, latency_summary, measured_values, validate_objectives)
 

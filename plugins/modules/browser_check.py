@@ -171,6 +171,7 @@ import traceback
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.auraflow.ops.plugins.module_utils.browser import judge
+from ansible_collections.auraflow.ops.plugins.module_utils.findings import conclude
 
 try:
     from playwright.sync_api import Error as PlaywrightError
@@ -317,9 +318,7 @@ def run_module():
     result = dict(changed=False, ok=ok, msg=msg, checks=checks, rendered_version=obs['rendered_version'],
                   frontend_version=obs['frontend_version'], browser_version=browser_version, seconds=seconds,
                   screenshot_png_base64=base64.b64encode(png).decode('ascii') if png else '')
-    if not ok and params['fail_on_error']:
-        module.fail_json(**result)
-    module.exit_json(**result)
+    conclude(module, result, failed=not ok and params['fail_on_error'])
 
 
 def main():

@@ -93,20 +93,9 @@ options:
     type: list
     elements: str
     default: []
-  timeout:
-    description: Seconds to wait for each answer.
-    type: float
-    default: 10
-  validate_certs:
-    description: Verify the server's TLS certificate and host name.
-    type: bool
-    default: true
-  fail_on:
-    description:
-      - The lowest finding severity that fails the task. V(none) never fails (RV(ok) still tells).
-    type: str
-    choices: [none, low, medium, high, critical]
-    default: high
+extends_documentation_fragment:
+  - auraflow.ops.http_client
+  - auraflow.ops.findings
 notes:
   - Each request gets a full answer, 4xx and 5xx included; only a connection failure, timeout or TLS error stops the
     audit (the task fails with the reason).
@@ -146,38 +135,17 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
-ok:
-  description: No finding at or above O(fail_on); always V(true) with O(fail_on=none).
-  returned: always
-  type: bool
-  sample: true
+extends_documentation_fragment:
+  - auraflow.ops.findings
 msg:
-  description: One-line summary.
-  returned: always
-  type: str
   sample: "CORS audit of http://127.0.0.1:3001/api/me: 31 probes, 0 findings above info"
 findings:
-  description: The findings, most severe first.
-  returned: always
-  type: list
-  elements: dict
-  contains:
-    id:
-      description: Stable finding id (see the description).
-      type: str
-    severity:
-      description: One of V(info), V(low), V(medium), V(high), V(critical).
-      type: str
-    message:
-      description: One-line explanation.
-      type: str
-    evidence:
-      description:
-        - C(origin) (the origin sent), C(status) and C(headers) (the CORS response headers of that answer), and per id
-          C(origins) (every accepted probe), C(credentials), C(allowed_origin), C(also_accepted), C(problems),
-          C(preflight), C(acao_values_seen), C(extra_methods), C(extra_headers), C(reflected_method),
-          C(reflected_header), C(wildcard), C(authenticated).
-      type: dict
+  description:
+    - The findings, most severe first.
+    - 'C(evidence): C(origin) (the origin sent), C(status) and C(headers) (the CORS response headers of that answer), and
+      per id C(origins) (every accepted probe), C(credentials), C(allowed_origin), C(also_accepted), C(problems),
+      C(preflight), C(acao_values_seen), C(extra_methods), C(extra_headers), C(reflected_method),
+      C(reflected_header), C(wildcard), C(authenticated).'
   sample: [{"id": "origin_reflected", "severity": "critical",
             "message": "an arbitrary origin is echoed in Access-Control-Allow-Origin: any web site can read these responses; with credentials",
             "evidence": {"origin": "https://auraflow-probe-3f9c.example", "credentials": true, "status": 200,
@@ -189,9 +157,6 @@ probes:
   type: int
   sample: 31
 summary:
-  description: Counts per severity, the highest severity, how many findings fail the task.
-  returned: always
-  type: dict
   sample: {"counts": {"info": 1, "low": 0, "medium": 0, "high": 0, "critical": 0}, "highest": "info", "failed": 0, "fail_on": "high"}
 '''
 
@@ -210,7 +175,7 @@ from ansible_collections.auraflow.ops.plugins.module_utils.cors import (
     split_list,
     valid_token,
 )
-from ansible_collections.auraflow.ops.plugins.module_utils.findings import failing, summarize
+from ansible_collections.auraflow.ops.plugins.module_utils.findings import verdict
 from ansible_collections.auraflow.ops.plugins.module_utils.http_probe import ProbeError, Session, Target
 
 ARGUMENT_SPEC = dict(
@@ -317,24 +282,8 @@ def run_module():
     prober.close()
 
     findings = judge(baseline, allowed_gets, hostile, preflights, broad, methods, request_headers)
-    fail_on = params['fail_on']
-    failed = [] if fail_on == 'none' else failing(findings, fail_on)
-    summary = summarize(findings, 'critical' if fail_on == 'none' else fail_on)
-    summary['failed'] = len(failed)
-    summary['fail_on'] = fail_on
-    above_info = [f for f in findings if f.severity != 'info']
-    if failed:
-        msg = 'CORS audit of %s failed: %s' % (params['url'], '; '.join('%s (%s)' % (f.id, f.severity) for f in failed))
-    else:
-        msg = 'CORS audit of %s: %d probes, %d finding%s above info%s' % (
-            params['url'], prober.count, len(above_info), '' if len(above_info) == 1 else 's',
-            (': ' + ', '.join('%s (%s)' % (f.id, f.severity) for f in above_info)) if above_info else '')
-    summary.pop('ok', None)
-    result = dict(changed=False, ok=not failed, msg=msg, findings=[f.as_dict() for f in findings], probes=prober.count,
-                  summary=summary)
-    if failed:
-        module.fail_json(**result)
-    module.exit_json(**result)
+    judged = verdict(findings, params['fail_on'])
+    judged.exit(module, judged.line('CORS audit of %s' % params['url'], '%d probes' % prober.count), probes=prober.count)
 
 
 def main():

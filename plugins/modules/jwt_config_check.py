@@ -79,6 +79,7 @@ options:
   url:
     description: An http(s) URL that requires a Bearer token (e.g. C(/api/me)); enables the live checks.
     type: str
+    required: false
   token:
     description: A valid, unexpired token issued by the server. Mutually exclusive with O(login_url).
     type: str
@@ -114,19 +115,9 @@ options:
     description: Largest acceptable difference between the server's C(Date) and the local clock (a duration or seconds).
     type: str
     default: 30s
-  timeout:
-    description: Seconds to wait for each answer.
-    type: float
-    default: 10
-  validate_certs:
-    description: Verify the server's TLS certificate and host name.
-    type: bool
-    default: true
-  fail_on:
-    description: The lowest finding severity that fails the task. V(none) never fails (RV(ok) still tells).
-    type: str
-    choices: [none, low, medium, high, critical]
-    default: high
+extends_documentation_fragment:
+  - auraflow.ops.http_client
+  - auraflow.ops.findings
 notes:
   - Ansible replaces every occurrence of a no_log value in the result with C(********). A secret that is a short word
     also used in the output (for example the placeholder C(secret)) is therefore masked wherever that word appears,
@@ -171,21 +162,12 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
-ok:
-  description: No finding at or above O(fail_on); always V(true) with O(fail_on=none).
-  returned: always
-  type: bool
-  sample: true
+extends_documentation_fragment:
+  - auraflow.ops.findings
 msg:
-  description: One-line summary.
-  returned: always
-  type: str
   sample: "JWT check: config and live checks ran, 0 findings above info"
 findings:
-  description: The findings, most severe first (id, severity, message, evidence); never the secret or a token.
-  returned: always
-  type: list
-  elements: dict
+  description: The findings, most severe first; never the secret or a token.
   sample: [{"id": "lifetime_too_long", "severity": "low", "message": "token lifetime 24h (JWT_EXPIRES_IN) is above one hour; ...",
             "evidence": {"source": "JWT_EXPIRES_IN", "lifetime": 86400, "max_lifetime": 86400}}]
 token:
@@ -245,8 +227,6 @@ not_run:
   sample: ["expired_token_accepted: the secret is unknown (give secret or env_file)"]
 summary:
   description: Counts per severity, the highest severity, how many findings fail the task, and the ids found.
-  returned: always
-  type: dict
   contains:
     counts:
       description: Number of findings per severity.
@@ -273,7 +253,7 @@ import time
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.auraflow.ops.plugins.module_utils.durations import DurationError, parse_duration
-from ansible_collections.auraflow.ops.plugins.module_utils.findings import Finding, failing, severity_rank, sort_findings, summarize
+from ansible_collections.auraflow.ops.plugins.module_utils.findings import Finding, severity_rank, sort_findings, verdict
 from ansible_collections.auraflow.ops.plugins.module_utils.http_probe import ProbeError, Session, Target
 from ansible_collections.auraflow.ops.plugins.module_utils.jwt import (
     HMAC_ALGORITHMS,
@@ -591,27 +571,11 @@ def run_module():
         # never a traceback: it could carry a secret or a token in a repr
         module.fail_json(msg='jwt_config_check failed unexpectedly (%s)' % type(exc).__name__, ok=False, findings=[])
 
-    findings = merge(checker.findings)
-    fail_on = params['fail_on']
-    failed = [] if fail_on == 'none' else failing(findings, fail_on)
-    summary = summarize(findings, 'critical' if fail_on == 'none' else fail_on)
-    summary.pop('ok', None)
-    summary['failed'] = len(failed)
-    summary['fail_on'] = fail_on
-    summary['ids'] = dict((f.id, f.severity) for f in reversed(findings))
+    judged = verdict(merge(checker.findings), params['fail_on'])
+    judged.summary['ids'] = dict((f.id, f.severity) for f in reversed(judged.findings))
     ran = ' and '.join(name for name, flag in (('config', config_set), ('live', live_set)) if flag)
-    above_info = [f for f in findings if f.severity != 'info']
-    if failed:
-        msg = 'JWT check failed: %s' % '; '.join('%s (%s)' % (f.id, f.severity) for f in failed)
-    else:
-        msg = 'JWT check: %s checks ran, %d finding%s above info%s' % (
-            ran, len(above_info), '' if len(above_info) == 1 else 's',
-            (': ' + ', '.join('%s (%s)' % (f.id, f.severity) for f in above_info)) if above_info else '')
-    result = dict(changed=False, ok=not failed, msg=msg, findings=[f.as_dict() for f in findings], token=checker.token,
-                  config=checker.config, clock_skew=checker.skew, probes=checker.probes, not_run=checker.not_run, summary=summary)
-    if failed:
-        module.fail_json(**result)
-    module.exit_json(**result)
+    judged.exit(module, judged.line('JWT check', '%s checks ran' % ran), token=checker.token, config=checker.config,
+                clock_skew=checker.skew, probes=checker.probes, not_run=checker.not_run)
 
 
 def main():

@@ -442,6 +442,7 @@ import zlib
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.auraflow.ops.plugins.module_utils.durations import DurationError, parse_duration
+from ansible_collections.auraflow.ops.plugins.module_utils.findings import conclude
 from ansible_collections.auraflow.ops.plugins.module_utils.pg_backup import (
     ARCHIVE_FORMATS,
     CHECK_ORDER,
@@ -1121,10 +1122,8 @@ def main():
         module.fail_json(msg='interrupted by %s before any scratch database existed' % signal_name(exc.signum), **verifier.finish())
     finally:
         guard.restore()
-    if not result['valid'] and module.params['fail_on_invalid']:
-        module.fail_json(msg='backup %s is not valid: %s' % (module.params['path'], verifier.checks.summary()), **result)
     result['msg'] = 'backup %s is %s: %s' % (module.params['path'], 'valid' if result['valid'] else 'not valid', verifier.checks.summary())
-    module.exit_json(**result)
+    conclude(module, result, failed=not result['valid'] and module.params['fail_on_invalid'])
 
 
 if __name__ == '__main__':

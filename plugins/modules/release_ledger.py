@@ -214,8 +214,8 @@ import os
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.auraflow.ops.plugins.module_utils import ledger as lg
+from ansible_collections.auraflow.ops.plugins.module_utils.findings import Finding, sort_findings, verdict
 from ansible_collections.auraflow.ops.plugins.module_utils.release_store import Layout, Lock, NotASymlink, run
-from ansible_collections.auraflow.ops.plugins.module_utils.findings import Finding, sort_findings, summarize
 
 def findings_for(ledger, layout, available, link_version, link_target):
     found = []
@@ -288,7 +288,7 @@ def main():
     except lg.NoRollbackTarget:
         rollback_target = None
     result.update(
-        ok=summarize(findings, 'high')['ok'],
+        ok=verdict(findings, 'high').ok,
         active=after['active'],
         previous=after['previous'],
         rollback_target=rollback_target,

@@ -43,10 +43,6 @@ attributes:
     description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
 options:
-  url:
-    description: The http or https URL to measure.
-    type: str
-    required: true
   method:
     description: The HTTP method.
     type: str
@@ -60,16 +56,6 @@ options:
       - Request body. A string is sent as is (UTF-8); a dictionary or list is sent as JSON, with
         the content type C(application/json) unless O(headers) set one.
     type: raw
-  validate_certs:
-    description: Verify the server's TLS certificate and host name. V(false) disables both.
-    type: bool
-    default: true
-  timeout:
-    description:
-      - Seconds to wait for a connection, and for a request's complete answer after it was sent.
-        A request that exceeds it is an error (kind C(timeout)).
-    type: float
-    default: 10
   requests:
     description:
       - Number of measured requests (after the warmup). Mutually exclusive with O(duration).
@@ -136,6 +122,8 @@ options:
         With V(false) the task succeeds and RV(ok) and RV(breaches) tell the outcome.
     type: bool
     default: true
+extends_documentation_fragment:
+  - auraflow.ops.http_client
 seealso:
   - name: Coordinated omission (wrk2)
     description: Why open-loop latency is measured from the scheduled send time.
@@ -343,8 +331,9 @@ import traceback
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.auraflow.ops.plugins.module_utils.durations import DurationError, parse_duration
-from ansible_collections.auraflow.ops.plugins.module_utils.findings import Finding, sort_findings
-from ansible_collections.auraflow.ops.plugins.module_utils.http_probe import LoadSpec, ProbeError, request, run_load
+from ansible_collections.auraflow.ops.plugins.module_utils.findings import Finding, conclude, sort_findings
+from ansible_collections.auraflow.ops.plugins.module_utils.http_load import LoadSpec, run_load
+from ansible_collections.auraflow.ops.plugins.module_utils.http_probe import ProbeError, request
 from ansible_collections.auraflow.ops.plugins.module_utils.prometheus import MetricsError, server_view
 from ansible_collections.auraflow.ops.plugins.module_utils.slo import (
     ObjectiveError,
@@ -515,9 +504,7 @@ def run_module():
     )
     if spec.rate is not None:
         result['service_time_ms'] = latency_summary(load.service_samples)
-    if not ok and params['fail_on_breach']:
-        module.fail_json(**result)
-    module.exit_json(**result)
+    conclude(module, result, failed=not ok and params['fail_on_breach'])
 
 
 def main():

@@ -60,11 +60,8 @@ options:
     description: Seconds to wait for a connection and an answer, per version.
     type: float
     default: 10
-  fail_on:
-    description: The lowest finding severity that fails the task. V(none) never fails (RV(ok) still tells).
-    type: str
-    choices: [none, low, medium, high, critical]
-    default: high
+extends_documentation_fragment:
+  - auraflow.ops.findings
 seealso:
   - name: Mozilla server side TLS guidelines
     description: Which protocol versions a server should offer.
@@ -93,15 +90,9 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
-ok:
-  description: No finding at or above O(fail_on); always V(true) with O(fail_on=none).
-  returned: always
-  type: bool
-  sample: true
+extends_documentation_fragment:
+  - auraflow.ops.findings
 msg:
-  description: One-line summary.
-  returned: always
-  type: str
   sample: "TLS protocols of 127.0.0.1:8443: accepted TLSv1.2, TLSv1.3; refused SSLv3, TLSv1, TLSv1.1"
 protocols:
   description: Per version probed, whether the server accepted it, how it answered and how it was asked.
@@ -111,22 +102,14 @@ protocols:
            "TLSv1.2": {"accepted": true, "detail": "handshake TLSv1.2 ECDHE-ECDSA-AES256-GCM-SHA384",
                        "cipher": "ECDHE-ECDSA-AES256-GCM-SHA384", "method": "handshake", "expected": "accepted"}}
 findings:
-  description: The findings (id, severity, message, evidence with C(version) and C(detail)), most severe first.
-  returned: always
-  type: list
-  elements: dict
+  description: The findings (C(evidence) with C(version) and C(detail)), most severe first.
   sample: [{"id": "protocol_accepted", "severity": "high", "message": "TLSv1 is accepted by 10.0.0.5:443; it must be refused (ServerHello TLSv1)",
             "evidence": {"version": "TLSv1", "detail": "ServerHello TLSv1"}}]
-summary:
-  description: Counts per severity, the highest severity, how many findings fail the task.
-  returned: always
-  type: dict
-  sample: {"counts": {"info": 0, "low": 0, "medium": 0, "high": 0, "critical": 0}, "highest": null, "failed": 0, "fail_on": "high"}
 '''
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.auraflow.ops.plugins.module_utils.findings import failing, summarize
+from ansible_collections.auraflow.ops.plugins.module_utils.findings import verdict
 from ansible_collections.auraflow.ops.plugins.module_utils.tls import TlsProbeError, judge, probe, version_name
 
 ARGUMENT_SPEC = dict(
@@ -175,23 +158,13 @@ def run_module():
         result['expected'] = 'refused' if name in refused else 'accepted'
         results[name] = result
 
-    findings = judge(results, refused, accepted, where)
-    fail_on = params['fail_on']
-    failed = [] if fail_on == 'none' else failing(findings, fail_on)
-    summary = summarize(findings, 'critical' if fail_on == 'none' else fail_on)
-    summary.pop('ok', None)
-    summary['failed'] = len(failed)
-    summary['fail_on'] = fail_on
+    judged = verdict(judge(results, refused, accepted, where), params['fail_on'])
     said_yes = [name for name in results if results[name]['accepted']]
     said_no = [name for name in results if not results[name]['accepted']]
     msg = 'TLS protocols of %s: accepted %s; refused %s' % (where, ', '.join(said_yes) or 'none', ', '.join(said_no) or 'none')
-    if failed:
-        msg += ' - failed: ' + '; '.join(f.message for f in failed)
-    result = dict(changed=False, ok=not failed, msg=msg, protocols=results, findings=[f.as_dict() for f in findings],
-                  summary=summary)
-    if failed:
-        module.fail_json(**result)
-    module.exit_json(**result)
+    if judged.failed:
+        msg += ' - failed: ' + '; '.join(f.message for f in judged.failed)
+    judged.exit(module, msg, protocols=results)
 
 
 def main():

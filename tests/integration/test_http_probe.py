@@ -6,13 +6,8 @@ import subprocess
 
 import pytest
 
-from ansible_collections.auraflow.ops.plugins.module_utils.http_probe import (
-    LoadSpec,
-    ProbeError,
-    Session,
-    request,
-    run_load,
-)
+from ansible_collections.auraflow.ops.plugins.module_utils.http_load import LoadSpec, run_load
+from ansible_collections.auraflow.ops.plugins.module_utils.http_probe import ProbeError, Session, request
 from http_servers import BehaviourServer, free_port
 
 # latencies and request counts are measured: these tests share one xdist worker (run with --dist loadgroup)

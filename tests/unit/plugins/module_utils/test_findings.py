@@ -5,10 +5,12 @@ import pytest
 from ansible_collections.auraflow.ops.plugins.module_utils.findings import (
     SEVERITIES,
     Finding,
+    conclude,
     failing,
     severity_rank,
     sort_findings,
     summarize,
+    verdict,
 )
 
 
@@ -43,3 +45,80 @@ def test_stable_order_and_dict():
     found = [Finding('z', 'low', 'm'), Finding('b', 'critical', 'm'), Finding('a', 'low', 'm')]
     assert [f.id for f in sort_findings(found)] == ['b', 'a', 'z']
     assert found[1].as_dict() == {'id': 'b', 'severity': 'critical', 'message': 'm', 'evidence': {}}
+
+
+class Ended(Exception):
+    """Raised by Module where AnsibleModule would exit the process."""
+
+
+class Module:
+    """Records how a module ended; stands in for AnsibleModule, whose exit_json/fail_json never return."""
+
+    def __init__(self):
+        self.ended = None
+
+    def exit_json(self, **result):
+        self.ended = ('exit_json', result)
+        raise Ended()
+
+    def fail_json(self, **result):
+        self.ended = ('fail_json', result)
+        raise Ended()
+
+
+MIXED = [Finding('lo', 'low', 'm'), Finding('hi', 'high', 'm'), Finding('info', 'info', 'm'), Finding('med', 'medium', 'm')]
+
+
+@pytest.mark.parametrize('fail_on, failed_ids', [
+    ('none', []), ('low', ['lo', 'hi', 'med']), ('medium', ['hi', 'med']), ('high', ['hi']), ('critical', []),
+])
+def test_verdict_applies_fail_on(fail_on, failed_ids):
+    judged = verdict(MIXED, fail_on)
+    assert [f.id for f in judged.failed] == failed_ids
+    assert judged.ok is (not failed_ids)
+    assert judged.summary == {'counts': {'info': 1, 'low': 1, 'medium': 1, 'high': 1, 'critical': 0}, 'highest': 'high',
+                              'failed': len(failed_ids), 'fail_on': fail_on}
+    assert list(judged.summary) == ['counts', 'highest', 'failed', 'fail_on']  # 'ok' is the result's, not the summary's
+
+
+def test_verdict_none_never_fails_even_on_critical():
+    judged = verdict([Finding('x', 'critical', 'm')], 'none')
+    assert judged.ok and judged.summary['failed'] == 0 and judged.summary['highest'] == 'critical'
+    with pytest.raises(ValueError):
+        verdict([], 'urgent')
+
+
+def test_verdict_line():
+    assert verdict(MIXED, 'medium').line('CORS audit of u', '3 probes') == 'CORS audit of u failed: hi (high); med (medium)'
+    assert verdict(MIXED, 'critical').line('JWT check', 'config checks ran') == (
+        'JWT check: config checks ran, 3 findings above info: lo (low), hi (high), med (medium)')
+    assert verdict([Finding('a', 'low', 'm')], 'high').line('S', 'done') == 'S: done, 1 finding above info: a (low)'
+    assert verdict([Finding('i', 'info', 'm')], 'high').line('S', 'done') == 'S: done, 0 findings above info'
+
+
+def test_verdict_result_shape():
+    judged = verdict(MIXED[:1], 'high')
+    result = judged.result('m', probes=3, token={})
+    assert result == {'changed': False, 'ok': True, 'msg': 'm', 'probes': 3, 'token': {}, 'summary': judged.summary,
+                      'findings': [{'id': 'lo', 'severity': 'low', 'message': 'm', 'evidence': {}}]}
+    assert list(result)[-1] == 'summary'
+    judged.summary['ids'] = {'lo': 'low'}  # a module may add to the summary before it exits
+    assert judged.result('m')['summary']['ids'] == {'lo': 'low'}
+
+
+@pytest.mark.parametrize('fail_on, how', [('high', 'fail_json'), ('critical', 'exit_json'), ('none', 'exit_json')])
+def test_verdict_exit_fails_only_on_failing_findings(fail_on, how):
+    module = Module()
+    judged = verdict(MIXED, fail_on)
+    with pytest.raises(Ended):
+        judged.exit(module, 'the msg', probes=1)
+    assert module.ended == (how, judged.result('the msg', probes=1))
+    assert module.ended[1]['ok'] is (how == 'exit_json') and module.ended[1]['changed'] is False
+
+
+@pytest.mark.parametrize('failed, how', [(True, 'fail_json'), (False, 'exit_json')])
+def test_conclude(failed, how):
+    module = Module()
+    with pytest.raises(Ended):
+        conclude(module, {'changed': False, 'ok': not failed, 'msg': 'x'}, failed=failed)
+    assert module.ended == (how, {'changed': False, 'ok': not failed, 'msg': 'x'})
