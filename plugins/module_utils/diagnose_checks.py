@@ -149,8 +149,7 @@ class Diagnosis:
                if line[:19] >= since and PG_ERROR.search(line)]
         level = 'critical' if any('PANIC:' in line for line in bad) else 'medium' if any('FATAL:' in line for line in bad) else 'low'
         self.add('db.log_errors@' + h, not bad, level,
-                 '%s: %d ERROR/FATAL/PANIC line%s since %s; last: %s' % (h, len(bad), '' if len(bad) == 1 else 's', since,
-                                                                          ' // '.join(bad[-3:]))
+                 '%s: %d ERROR/FATAL/PANIC line%s since %s; last: %s' % (h, len(bad), '' if len(bad) == 1 else 's', since, ' // '.join(bad[-3:]))
                  if bad else '%s: no ERROR/FATAL/PANIC since %s UTC' % (h, since), 'db', 'db.log_errors')
         self.host(h, a)
 
@@ -163,7 +162,7 @@ class Diagnosis:
         long = stats.get('long') or []
         self.add('db.long_queries@' + h, not long, 'medium',
                  '%s: %d quer%s running over %ss: %s' % (h, len(long), 'y' if len(long) == 1 else 'ies', _g(s['long_query']),
-                                                       '; '.join(to_json(q) for q in long))
+                                                         '; '.join(to_json(q) for q in long))
                  if long else '%s: no query running over %ss' % (h, _g(s['long_query'])), 'db', 'db.long_queries')
         replicas = stats.get('replicas') or []
         lagging = [r for r in replicas if is_number(get(r, 'replay_lag')) and r['replay_lag'] > s['replication_lag_max']]
@@ -201,7 +200,7 @@ class Diagnosis:
         lacking = [o for o in origins if o not in allowed]
         self.add('cors.origin@' + h, get(env, 'exists', False) and not lacking, 'high',
                  '%s: CORS_ORIGIN=%s; frontend origin(s) %s%s' % (h, configured or '(unset)', ', '.join(origins),
-                                                                 (' missing: ' + ', '.join(lacking)) if lacking else ' all allowed'),
+                                                                  (' missing: ' + ', '.join(lacking)) if lacking else ' all allowed'),
                  'cors', 'cors')
         self._jwt(h, get(a, 'jwt', {}))
         ai = get(a, 'ai', {})
@@ -247,8 +246,8 @@ class Diagnosis:
             if fid == 'logs.error_rate':
                 routes = get(stats, 'by_route', {}) or {}
                 busiest = sorted(([sum(counts.values()), route] for route, counts in routes.items()), reverse=True)[:5]
-                extra = '; by status %s; busiest routes: %s' % (to_json(get(stats, 'by_status', {})),
-                                                                 ', '.join('%s (%d)' % (r, n) for n, r in busiest) or 'none')
+                top = ', '.join('%s (%d)' % (r, n) for n, r in busiest) or 'none'
+                extra = '; by status %s; busiest routes: %s' % (to_json(get(stats, 'by_status', {})), top)
             if severity == 'info':
                 level = 'high' if fid == 'logs.error_rate' else 'medium'
             else:
@@ -283,9 +282,8 @@ class Diagnosis:
                  '%s: nginx -t: %s' % (h, lines[-1] if lines else ''), 'static', 'static')
         stat = dig(a, 'frontend', 'stat', default={}) or {}
         self.add('static.current_link@' + h, get(stat, 'exists', False) and get(stat, 'isreg', False), 'high',
-                 '%s: %s/current/index.html %s' % (h, get(a, 'frontend_root', '/var/www/aura-flow'),
-                                                    'resolves' if get(stat, 'exists', False)
-                                                    else 'does not resolve (broken or missing current link)'), 'static', 'static')
+                 '%s: %s/current/index.html %s' % (h, get(a, 'frontend_root', '/var/www/aura-flow'), 'resolves' if get(stat, 'exists', False)
+                                                   else 'does not resolve (broken or missing current link)'), 'static', 'static')
         self.host(h, a)
 
     # --- through nginx, from the controller -------------------------------------------------------

@@ -26,8 +26,8 @@ def host_usage(name, df, meminfo):
     lines = get(df, 'stdout_lines') or []
     content = get(meminfo, 'content')
     if get(df, 'rc', 1) != 0 or content is None or not lines:
-        return {'name': name, 'error': 'df: %s; /proc/meminfo: %s' % (str(get(df, 'stderr', get(df, 'msg', ''))).strip(),
-                                                                       get(meminfo, 'msg', 'read'))}
+        why = str(get(df, 'stderr', get(df, 'msg', ''))).strip()
+        return {'name': name, 'error': 'df: %s; /proc/meminfo: %s' % (why, get(meminfo, 'msg', 'read'))}
     try:
         cols = lines[-1].split()
         used, avail = int(cols[2]), int(cols[3])

@@ -82,9 +82,9 @@ def test_database_faults_carry_severity_and_fix():
     stats = {'connections': 95, 'max_connections': 100, 'long': [{'pid': 42, 'query': 'SELECT pg_sleep(300)'}],
              'replicas': [{'name': 'r1', 'replay_lag': 45.0}], 'in_recovery': False, 'receiver_lag': None}
     log = ['2023-11-14 22:13:21 UTC [1] FATAL:  password authentication failed', '2020-01-01 00:00:00 UTC [1] PANIC:  old']
-    checks = by_name(diagnose_checks({'db1': db_answers(pg_stats={'query_result': [{'d': stats}]}, pg_log={'stdout_lines': log},
-                                                         pg_service={'stdout': 'inactive'}, pg_ready={'rc': 2, 'stdout': ''})},
-                                     {}, {}, PUBLIC, dict(SETTINGS, long_query='2')))
+    db = db_answers(pg_stats={'query_result': [{'d': stats}]}, pg_log={'stdout_lines': log},
+                    pg_service={'stdout': 'inactive'}, pg_ready={'rc': 2, 'stdout': ''})
+    checks = by_name(diagnose_checks({'db1': db}, {}, {}, PUBLIC, dict(SETTINGS, long_query='2')))
     assert checks['db.service@db1']['severity'] == 'critical' and 'postgresql is inactive' in checks['db.service@db1']['detail']
     assert checks['db.pg_isready@db1']['detail'].startswith('db1: no answer | fix: 重启 PostgreSQL 服务')
     assert (checks['db.connections@db1']['ok'], checks['db.connections@db1']['severity']) == (False, 'high')
@@ -103,8 +103,9 @@ def test_backend_faults_name_the_foreign_process_the_missing_origin_and_the_weak
         port_owner={'stdout': 'LISTEN 0 5 *:3001 users:(("python3",pid=99,fd=3)) uid:0 cgroup:/system.slice/ssh.service'},
         env={'exists': True, 'missing': [], 'empty': [], 'shown': {'CORS_ORIGIN': 'https://wrong.example.com', 'DAILY_COST_LIMIT': '10'}},
         ai={'status': 429, 'json': {'status': 'quota_exceeded', 'daily_cost': 12, 'limit': 10}},
-        jwt={'summary': {}, 'msg': 'm', 'findings': [{'id': 'weak_secret', 'severity': 'critical', 'message': 'JWT_SECRET is a known weak value'},
-                                                       {'id': 'clock_skew', 'severity': 'high', 'message': 'skewed'}]},
+        jwt={'summary': {}, 'msg': 'm', 'findings': [
+            {'id': 'weak_secret', 'severity': 'critical', 'message': 'JWT_SECRET is a known weak value'},
+            {'id': 'clock_skew', 'severity': 'high', 'message': 'skewed'}]},
         logs={'findings': [{'id': 'logs.error_rate', 'severity': 'high', 'message': 'error rate 100%; 5xx by user: 42 (300)'},
                            {'id': 'logs.slow_requests', 'severity': 'info', 'message': 'none'}],
               'stats': {'by_route': {'POST /api/insights': {'500': 300}, 'GET /health': {'200': 2}}, 'by_status': {'500': 300}}})
@@ -142,7 +143,7 @@ def test_host_checks_read_clock_skew_disk_and_memory():
 
 def test_through_nginx_a_missing_asset_and_cors_findings_fail():
     public = {'cors': {'summary': {}, 'findings': [{'id': 'allowed_origin_rejected', 'severity': 'high', 'message': 'no'},
-                                                  {'id': 'x', 'severity': 'info', 'message': 'fine'}]},
+                                                   {'id': 'x', 'severity': 'info', 'message': 'fine'}]},
               'index': {'status': 200},
               'assets': {'results': [{'status': 404, 'diagnose_asset': '/assets/style.1.css', 'ansible_loop_var': 'diagnose_asset'},
                                      {'status': 200, 'diagnose_asset': '/assets/a.js', 'ansible_loop_var': 'diagnose_asset'}]}}
