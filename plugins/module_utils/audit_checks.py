@@ -1,0 +1,236 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, auraflow.ops maintainers
+# MIT License (see LICENSE)
+"""The verdicts of the audit role (playbooks/security_audit.yml): every answer becomes a check
+``{name, ok, severity, detail, seconds}``. Module findings (cors_audit, jwt_config_check) keep their
+id as the name and their severity; a finding above info is a failed check.
+
+The answers: ``public`` (through nginx, from the controller: ``cors``, ``cors_seconds``,
+``cors_origins``, ``tls``, ``tls_seconds``, ``headers`` - the uri results, one per path), ``app``
+(host -> ``env`` stat, ``exposure``, ``jwt``, ``jwt_seconds``, ``group``), ``redis`` (the PING results
+asked from ``prober``), ``cache`` (the Redis hosts), ``db`` (host -> ``hba``, ``role``, ``role_name``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ansible_collections.auraflow.ops.plugins.module_utils.verdicts import check, dig, get, number
+
+TLS_NAMES = {'SSLv3': 'tls_ssl3', 'TLSv1': 'tls_1.0', 'TLSv1.1': 'tls_1.1', 'TLSv1.2': 'tls_1.2', 'TLSv1.3': 'tls_1.3'}
+HEADERS = ('header_hsts', 'header_nosniff', 'header_referrer_policy', 'header_frame_options', 'server_tokens_off')
+HEADER_SEVERITY = {'header_hsts': 'medium', 'header_nosniff': 'low', 'header_referrer_policy': 'low',
+                   'header_frame_options': 'medium', 'server_tokens_off': 'low'}
+WEAK_METHODS = ('trust', 'md5', 'password')
+REDIS_REFUSES = re.compile(r'-(NOAUTH|WRONGPASS|DENIED)')
+EXPOSURE = re.compile(r'Overall exposure level for \S+: ([0-9.]+)')
+
+
+def _seconds(value):
+    return number(value, 0.0)
+
+
+def cors_checks(cors, seconds=0, origins=()):
+    ran = get(cors, 'summary') is not None
+    out = [check('cors_audit', ran, 'high', '%s (allowed origins: %s)' % (get(cors, 'msg', 'did not run'), ', '.join(origins or []) or 'none'),
+                 _seconds(seconds))]
+    for f in (get(cors, 'findings', []) or []) if ran else []:
+        origin = dig(f, 'evidence', 'origin', default='')
+        out.append(check(get(f, 'id'), get(f, 'severity') == 'info', get(f, 'severity'),
+                         get(f, 'message', '') + ((' (origin %s)' % origin) if origin else '')))
+    return out
+
+
+def tls_checks(tls, seconds=0):
+    protocols = get(tls, 'protocols')
+    if get(tls, 'summary') is None or not isinstance(protocols, dict):
+        return [check('tls_protocols', False, 'high', get(tls, 'msg', 'did not run'), _seconds(seconds))]
+    each = round(_seconds(seconds) / max(len(protocols), 1), 2)
+    out = []
+    for version, result in protocols.items():
+        want, accepted = get(result, 'expected'), get(result, 'accepted')
+        out.append(check('%s_%s' % (TLS_NAMES.get(version, version), want), accepted == (want == 'accepted'),
+                         'critical' if version == 'SSLv3' and want == 'refused' else 'high',
+                         '%s %s, must be %s: %s' % (version, 'accepted' if accepted else 'refused', want, get(result, 'detail', '')), each))
+    return out
+
+
+def header_checks(answers, hsts_min_age=31536000, path_key='audit_path'):
+    """Security headers and server_tokens on every answer (uri results with the path under ``path_key``)."""
+    bad = {key: [] for key in HEADERS}
+    seen = {}
+    for answer in answers:
+        where = get(answer, path_key, '?')
+        if number(get(answer, 'status'), -1) < 0:
+            for key in HEADERS:
+                bad[key].append('%s (no answer: %s)' % (where, get(answer, 'msg', '')))
+            continue
+        hsts = get(answer, 'strict_transport_security', '') or ''
+        age = re.search(r'max-age="?([0-9]+)', hsts)
+        if (int(age.group(1)) if age else -1) < hsts_min_age:
+            bad['header_hsts'].append('%s (%s)' % (where, hsts or 'absent'))
+        if (get(answer, 'x_content_type_options', '') or '').lower().strip() != 'nosniff':
+            bad['header_nosniff'].append('%s (%s)' % (where, get(answer, 'x_content_type_options', 'absent')))
+        referrer = (get(answer, 'referrer_policy', '') or '').lower()
+        if not referrer or 'unsafe-url' in referrer:
+            bad['header_referrer_policy'].append('%s (%s)' % (where, referrer or 'absent'))
+        frame = (get(answer, 'x_frame_options', '') or '').upper().strip()
+        if frame not in ('DENY', 'SAMEORIGIN') and 'frame-ancestors' not in (get(answer, 'content_security_policy', '') or '').lower():
+            bad['header_frame_options'].append(where + ' (no X-Frame-Options DENY/SAMEORIGIN nor CSP frame-ancestors)')
+        server = get(answer, 'server', '') or ''
+        if re.search('[0-9]', server):
+            bad['server_tokens_off'].append('%s (Server: %s)' % (where, server))
+        seen = {'hsts': hsts, 'server': server or 'absent', 'referrer': referrer, 'frame': frame or 'CSP frame-ancestors'}
+    good = {'header_hsts': 'Strict-Transport-Security %s (min max-age %d)' % (seen.get('hsts', ''), hsts_min_age),
+            'header_nosniff': 'X-Content-Type-Options nosniff',
+            'header_referrer_policy': 'Referrer-Policy %s' % seen.get('referrer', ''),
+            'header_frame_options': 'framing denied (%s)' % seen.get('frame', ''),
+            'server_tokens_off': 'Server: %s (no version)' % seen.get('server', '')}
+    seconds = round(sum(_seconds(get(a, 'elapsed', 0)) for a in answers), 2)
+    paths = ', '.join(str(get(a, path_key, '?')) for a in answers)
+    out = []
+    for number_, key in enumerate(HEADERS):
+        if not answers:
+            detail = 'no path was asked'
+        elif bad[key]:
+            detail = 'wrong on ' + '; '.join(bad[key])
+        else:
+            detail = '%s on %s' % (good[key], paths)
+        out.append(check(key, answers and not bad[key], HEADER_SEVERITY[key], detail, seconds if number_ == 0 else 0))
+    return out
+
+
+def _delta_seconds(delta):
+    parts = str(delta or '0:00:00').split(':')
+    try:
+        return round(int(parts[0]) * 3600 + int(parts[1]) * 60 + float(parts[2]), 2)
+    except (IndexError, ValueError):
+        return 0.0
+
+
+def backend_checks(host, answers, max_exposure=2.5):
+    """The .env's mode and owner, the unit's systemd exposure, the JWT setup (with its findings)."""
+    out = []
+    group = get(answers, 'group', 'aura-flow')
+    env = get(answers, 'env', {})
+    stat = get(env, 'stat')
+    if get(stat, 'exists'):
+        out.append(check('env_file_mode_' + host,
+                         get(stat, 'mode') == '0640' and get(stat, 'pw_name') == 'root' and get(stat, 'gr_name') == group, 'high',
+                         '%s mode %s owner %s:%s (want 0640 root:%s)' % (get(stat, 'path'), get(stat, 'mode'), get(stat, 'pw_name'),
+                                                                         get(stat, 'gr_name'), group)))
+    else:
+        out.append(check('env_file_mode_' + host, False, 'high', 'no .env found' if stat is not None
+                         else 'no answer from %s: %s' % (host, get(env, 'msg', 'not audited'))))
+    exposure = get(answers, 'exposure', {})
+    score = EXPOSURE.search(get(exposure, 'stdout', '') or '')
+    seconds = _delta_seconds(get(exposure, 'delta'))
+    if score:
+        out.append(check('unit_exposure_' + host, float(score.group(1)) <= max_exposure, 'medium',
+                         'systemd-analyze security: exposure %s (max %s)' % (score.group(1), '%g' % max_exposure), seconds))
+    else:
+        why = get(exposure, 'stderr', '') or get(exposure, 'msg', 'not audited')
+        out.append(check('unit_exposure_' + host, False, 'medium', 'no exposure score: %s' % _truncate(why, 200), seconds))
+    jwt = get(answers, 'jwt', {})
+    ran = get(jwt, 'summary') is not None
+    not_run = get(jwt, 'not_run', []) or []
+    out.append(check('jwt_config_check_' + host, ran, 'high',
+                     str(get(jwt, 'msg', 'did not run')) + (('; not run: ' + '; '.join(not_run)) if not_run else ''),
+                     _seconds(get(answers, 'jwt_seconds', 0))))
+    for f in (get(jwt, 'findings', []) or []) if ran else []:
+        out.append(check(get(f, 'id'), get(f, 'severity') == 'info', get(f, 'severity'), '%s: %s' % (host, get(f, 'message', ''))))
+    return out
+
+
+def _truncate(text, length):
+    """As Jinja's truncate: at most ``length`` characters, cut at a word, ending with '...'."""
+    text = str(text)
+    if len(text) <= length + 5:
+        return text
+    return text[:length - 3].rsplit(' ', 1)[0] + '...'
+
+
+def redis_checks(cache_hosts, prober, redis):
+    """Each Redis host must refuse PING without credentials (asked from ``prober``)."""
+    out = []
+    for host in cache_hosts:
+        results = [r for r in get(redis, 'results', []) or [] if get(r, get(r, 'ansible_loop_var', 'item')) == host]
+        result = results[0] if results else {}
+        reply = (get(result, 'stdout', '') or '').strip()
+        cmd = get(result, 'cmd')
+        if isinstance(cmd, list) and len(cmd) >= 5:
+            detail = 'PING without credentials from %s to %s:%s answered: %s' % (prober, cmd[3], cmd[4], reply)
+        else:
+            detail = 'not asked: %s' % get(result, 'msg', get(redis, 'msg', 'no backend answered'))
+        out.append(check('redis_requires_auth_' + host, REDIS_REFUSES.match(reply), 'critical', detail))
+    return out
+
+
+def _ms(result):
+    return round(sum(number(v, 0.0) for v in get(result, 'execution_time_ms', [0]) or [0]) / 1000, 3)
+
+
+def database_checks(host, answers):
+    """pg_hba: no trust/md5/password for network clients, no local trust; the app role neither superuser nor more."""
+    out = []
+    hba = get(answers, 'hba', {})
+    rows = get(hba, 'query_result')
+    if rows is not None:
+        network = [r for r in rows if get(r, 'type') != 'local']
+        weak = [r for r in network if get(r, 'auth_method') in WEAK_METHODS]
+        lines = ['line %s: %s %s %s %s %s%s' % (get(r, 'line_number'), get(r, 'type'), ','.join(get(r, 'database') or []),
+                                                ','.join(get(r, 'user_name') or []), get(r, 'address') or '', get(r, 'auth_method') or '',
+                                                (' error: %s' % r['error']) if get(r, 'error') else '')
+                 for r in weak + [r for r in rows if get(r, 'error')]]
+        methods = ', '.join(_unique(get(r, 'auth_method') for r in network)) or 'none'
+        out.append(check('pg_hba_scram_only_' + host, not lines,
+                         'critical' if any(get(r, 'auth_method') == 'trust' for r in weak) else 'high',
+                         '; '.join(lines) if lines else '%d network rules, methods: %s' % (len(network), methods), _ms(hba)))
+        local = [r for r in rows if get(r, 'type') == 'local']
+        trust = [r for r in local if get(r, 'auth_method') == 'trust']
+        out.append(check('pg_hba_no_local_trust_' + host, not trust, 'medium',
+                         'local trust on line(s) %s: any local OS user connects as any role'
+                         % ', '.join(str(get(r, 'line_number')) for r in trust) if trust
+                         else 'local rules: %s' % (', '.join(_unique(get(r, 'auth_method') for r in local)) or 'none')))
+    else:
+        out.append(check('pg_hba_scram_only_' + host, False, 'high', 'cannot read pg_hba_file_rules: %s' % get(hba, 'msg', 'not audited')))
+    answer = get(answers, 'role', {})
+    name = get(answers, 'role_name', 'aura_flow_user')
+    found = get(answer, 'query_result') or []
+    role = found[0] if found else None
+    if role:
+        superuser = [attr[3:] for attr in ('rolsuper', 'rolbypassrls') if get(role, attr)]
+        extra = [attr[3:] for attr in ('rolcreaterole', 'rolcreatedb', 'rolreplication') if get(role, attr)]
+        out.append(check('pg_app_role_not_superuser_' + host, not superuser, 'critical', 'role %s: %s'
+                         % (name, ('has ' + ', '.join(superuser)) if superuser else 'no superuser, no bypassrls'), _ms(answer)))
+        out.append(check('pg_app_role_least_privilege_' + host, not extra, 'high', 'role %s: %s'
+                         % (name, ('has ' + ', '.join(extra)) if extra else 'no createrole, no createdb, no replication')))
+    else:
+        why = ('role %s does not exist' % name) if get(answer, 'query_result') is not None \
+            else 'cannot read pg_roles: %s' % get(answer, 'msg', 'not audited')
+        out.append(check('pg_app_role_not_superuser_' + host, False, 'critical', why))
+        out.append(check('pg_app_role_least_privilege_' + host, False, 'high', why))
+    return out
+
+
+def _unique(values):
+    out = []
+    for value in values:
+        if value not in out:
+            out.append(value)
+    return [str(v) for v in out]
+
+
+def audit_checks(public, app, db, cache_hosts=(), redis=None, prober='', hsts_min_age=31536000, max_exposure=2.5):
+    """Every check of a security audit, in the report's order (through nginx, backends, Redis, PostgreSQL)."""
+    checks = cors_checks(get(public, 'cors', {}), get(public, 'cors_seconds', 0), get(public, 'cors_origins', []))
+    checks += tls_checks(get(public, 'tls', {}), get(public, 'tls_seconds', 0))
+    headers = dig(public, 'headers', 'results', default=[]) or []
+    key = get(headers[0], 'ansible_loop_var', 'item') if headers else 'item'
+    checks += header_checks(headers, int(hsts_min_age), path_key=key)
+    for host, answers in app.items():
+        checks += backend_checks(host, answers, float(max_exposure))
+    checks += redis_checks(cache_hosts, prober, redis or {})
+    for host, answers in db.items():
+        checks += database_checks(host, answers)
+    return checks

@@ -1,0 +1,105 @@
+"""Unit tests for plugins/module_utils/audit_checks.py: a security audit's answers -> checks."""
+
+from ansible_collections.auraflow.ops.plugins.module_utils.audit_checks import (
+    audit_checks, backend_checks, database_checks, header_checks, redis_checks, tls_checks,
+)
+
+GOOD_HEADERS = {'status': 200, 'strict_transport_security': 'max-age=31536000; includeSubDomains', 'x_content_type_options': 'nosniff',
+                'referrer_policy': 'strict-origin-when-cross-origin', 'x_frame_options': 'DENY', 'server': 'nginx', 'elapsed': 1}
+
+
+def by_name(checks):
+    return {c['name']: c for c in checks}
+
+
+def test_headers_pass_on_good_answers_and_name_each_bad_path():
+    good = [dict(GOOD_HEADERS, audit_path=p) for p in ('/', '/health')]
+    checks = by_name(header_checks(good, 31536000, path_key='audit_path'))
+    assert all(c['ok'] for c in checks.values()) and checks['header_hsts']['seconds'] == 2
+    assert checks['server_tokens_off']['detail'] == 'Server: nginx (no version) on /, /health'
+    bad = dict(GOOD_HEADERS, audit_path='/api/me', strict_transport_security='max-age=60', server='nginx/1.22.1',
+               x_frame_options='', content_security_policy="frame-ancestors 'none'", referrer_policy='unsafe-url')
+    checks = by_name(header_checks([bad, {'status': -1, 'msg': 'refused', 'audit_path': '/x'}], 31536000, path_key='audit_path'))
+    assert not checks['header_hsts']['ok'] and '/api/me (max-age=60)' in checks['header_hsts']['detail']
+    assert '/api/me (Server: nginx/1.22.1)' in checks['server_tokens_off']['detail']
+    assert checks['header_frame_options']['detail'] == 'wrong on /x (no answer: refused)'  # CSP frame-ancestors is enough
+    assert not checks['header_referrer_policy']['ok']
+    assert all(not c['ok'] and c['detail'] == 'no path was asked' for c in header_checks([], 1))
+
+
+def test_tls_versions_expected_state_and_sslv3_is_critical():
+    tls = {'summary': {}, 'protocols': {'SSLv3': {'expected': 'refused', 'accepted': True, 'detail': 'handshake'},
+                                        'TLSv1.3': {'expected': 'accepted', 'accepted': True, 'detail': 'ok'}}}
+    checks = by_name(tls_checks(tls, 4))
+    assert (checks['tls_ssl3_refused']['ok'], checks['tls_ssl3_refused']['severity']) == (False, 'critical')
+    assert checks['tls_1.3_accepted']['ok'] and checks['tls_1.3_accepted']['seconds'] == 2
+    assert tls_checks({'msg': 'boom'})[0] == {'name': 'tls_protocols', 'ok': False, 'severity': 'high', 'detail': 'boom', 'seconds': 0}
+
+
+def test_backend_env_mode_exposure_and_jwt_findings():
+    answers = {'env': {'stat': {'exists': True, 'path': '/opt/.env', 'mode': '0644', 'pw_name': 'root', 'gr_name': 'aura-flow'}},
+               'exposure': {'stdout': '→ Overall exposure level for aura-flow-backend.service: 1.3 OK', 'delta': '0:00:01.500000'},
+               'jwt': {'summary': {}, 'msg': 'config checks ran', 'not_run': ['live: no url'],
+                       'findings': [{'id': 'alg_none_accepted', 'severity': 'critical', 'message': 'alg none'}]},
+               'jwt_seconds': '0.7', 'group': 'aura-flow'}
+    checks = by_name(backend_checks('app1', answers, 0.5))
+    assert not checks['env_file_mode_app1']['ok'] and 'want 0640 root:aura-flow' in checks['env_file_mode_app1']['detail']
+    exposure = checks['unit_exposure_app1']
+    assert (exposure['ok'], exposure['seconds']) == (False, 1.5) and exposure['detail'] == 'systemd-analyze security: exposure 1.3 (max 0.5)'
+    assert checks['jwt_config_check_app1']['detail'] == 'config checks ran; not run: live: no url'
+    assert checks['alg_none_accepted']['detail'] == 'app1: alg none' and not checks['alg_none_accepted']['ok']
+    missing = by_name(backend_checks('app2', {'env': {'unreachable': True, 'msg': 'ssh: no route'}, 'exposure': {'stderr': 'x ' * 200}}))
+    assert missing['env_file_mode_app2']['detail'] == 'no answer from app2: ssh: no route'
+    assert missing['unit_exposure_app2']['detail'].endswith('...') and len(missing['unit_exposure_app2']['detail']) < 230
+    assert missing['jwt_config_check_app2']['ok'] is False
+
+
+def test_redis_must_refuse_an_unauthenticated_ping():
+    redis = {'results': [{'audit_cache': 'c1', 'ansible_loop_var': 'audit_cache', 'cmd': ['python3', '-c', 's', '10.0.0.5', '6379'],
+                          'stdout': "-NOAUTH Authentication required."},
+                         {'audit_cache': 'c2', 'ansible_loop_var': 'audit_cache', 'cmd': ['python3', '-c', 's', '10.0.0.6', '6379'],
+                          'stdout': '+PONG'}]}
+    checks = by_name(redis_checks(['c1', 'c2', 'c3'], 'app1', redis))
+    assert checks['redis_requires_auth_c1']['ok'] and 'from app1 to 10.0.0.5:6379 answered: -NOAUTH' in checks['redis_requires_auth_c1']['detail']
+    assert (checks['redis_requires_auth_c2']['ok'], checks['redis_requires_auth_c2']['severity']) == (False, 'critical')
+    assert checks['redis_requires_auth_c3']['detail'] == 'not asked: no backend answered'
+
+
+def test_pg_hba_and_app_role():
+    rows = [{'line_number': 1, 'type': 'local', 'database': ['all'], 'user_name': ['all'], 'address': None, 'auth_method': 'peer', 'error': None},
+            {'line_number': 2, 'type': 'hostssl', 'database': ['aura_flow'], 'user_name': ['aura'], 'address': '10.0.0.0',
+             'auth_method': 'scram-sha-256', 'error': None}]
+    role = {'rolname': 'aura', 'rolsuper': False, 'rolcreaterole': False, 'rolcreatedb': False, 'rolreplication': False, 'rolbypassrls': False}
+    good = by_name(database_checks('db1', {'hba': {'query_result': rows, 'execution_time_ms': [3]}, 'role': {'query_result': [role]},
+                                           'role_name': 'aura'}))
+    assert all(c['ok'] for c in good.values()) and good['pg_hba_scram_only_db1']['detail'] == '1 network rules, methods: scram-sha-256'
+    weak = rows + [{'line_number': 3, 'type': 'host', 'database': ['all'], 'user_name': ['all'], 'address': '0.0.0.0', 'auth_method': 'trust',
+                    'error': None},
+                   {'line_number': 4, 'type': 'local', 'database': ['all'], 'user_name': ['all'], 'address': None, 'auth_method': 'trust',
+                    'error': None}]
+    bad = by_name(database_checks('db1', {'hba': {'query_result': weak}, 'role': {'query_result': [dict(role, rolsuper=True, rolcreatedb=True)]},
+                                          'role_name': 'aura'}))
+    assert (bad['pg_hba_scram_only_db1']['ok'], bad['pg_hba_scram_only_db1']['severity']) == (False, 'critical')
+    assert bad['pg_hba_scram_only_db1']['detail'] == 'line 3: host all all 0.0.0.0 trust'
+    assert 'local trust on line(s) 4' in bad['pg_hba_no_local_trust_db1']['detail']
+    assert bad['pg_app_role_not_superuser_db1']['detail'] == 'role aura: has super'
+    assert bad['pg_app_role_least_privilege_db1']['detail'] == 'role aura: has createdb'
+    gone = by_name(database_checks('db1', {'hba': {'msg': 'refused'}, 'role': {'query_result': []}, 'role_name': 'aura'}))
+    assert gone['pg_app_role_not_superuser_db1']['detail'] == 'role aura does not exist'
+    assert gone['pg_hba_scram_only_db1']['detail'] == 'cannot read pg_hba_file_rules: refused'
+
+
+def test_the_whole_audit_keeps_module_finding_ids_and_the_row_shape():
+    public = {'cors': {'summary': {}, 'msg': 'CORS audit', 'findings': [
+        {'id': 'allowed_origin_rejected', 'severity': 'high', 'message': 'rejected', 'evidence': {'origin': 'https://app.example.com'}}]},
+        'cors_seconds': '1.5', 'cors_origins': ['https://app.example.com'],
+        'headers': {'results': [dict(GOOD_HEADERS, audit_path='/', ansible_loop_var='audit_path')]}}
+    checks = audit_checks(public, {'app1': {}}, {'db1': {}}, cache_hosts=['c1'], redis={}, prober='app1')
+    named = by_name(checks)
+    assert named['cors_audit']['ok'] and named['cors_audit']['seconds'] == 1.5
+    assert named['cors_audit']['detail'] == 'CORS audit (allowed origins: https://app.example.com)'
+    assert named['allowed_origin_rejected']['detail'] == 'rejected (origin https://app.example.com)'
+    assert named['header_hsts']['ok'] and named['tls_protocols']['ok'] is False
+    assert [c['name'] for c in checks][:2] == ['cors_audit', 'allowed_origin_rejected']
+    for item in checks:
+        assert set(item) == {'name', 'ok', 'severity', 'detail', 'seconds'} and isinstance(item['ok'], bool)
