@@ -13,7 +13,7 @@ version_added: 0.9.0
 description:
   - The per-host step of a zero-downtime rollout, as one module run on the backend host (the caller drains
     the backend in nginx before and puts it back after, see the role P(auraflow.ops.rollout#role)).
-  - "O(op=activate): C(current) goes to O(version) (see M(auraflow.ops.release_ledger), O(state=activate)).
+  - "O(op=activate): C(current) goes to O(version) (as M(auraflow.ops.release_ledger) with C(state=activate) does it).
     O(op=rollback): to O(version), or by the ledger's rule to the newest earlier release not marked failed
     or rolled_back; the release left is marked O(mark_replaced). Asked for the release already active, the
     ledger stays as it is. O(op=restart): the ledger stays as it is."

@@ -217,6 +217,7 @@ from ansible_collections.auraflow.ops.plugins.module_utils import ledger as lg
 from ansible_collections.auraflow.ops.plugins.module_utils.findings import Finding, sort_findings, verdict
 from ansible_collections.auraflow.ops.plugins.module_utils.release_store import Layout, Lock, NotASymlink, run
 
+
 def findings_for(ledger, layout, available, link_version, link_target):
     found = []
     active = ledger['active']
