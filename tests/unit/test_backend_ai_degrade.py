@@ -53,7 +53,9 @@ RENDER = """
 
     - name: Say it ({name})
       ansible.builtin.debug:
-        msg: "PROBE {name} changed={{{{ probe.changed }}}} env={{{{ lookup('ansible.builtin.file', backend_root ~ '/shared/.env') is search('^AI_DEGRADED=', multiline=True) }}}}"
+        msg: "PROBE {name} changed={{{{ probe.changed }}}} env={{{{ env is search('^AI_DEGRADED=', multiline=True) }}}}"
+      vars:
+        env: "{{{{ lookup('ansible.builtin.file', backend_root ~ '/shared/.env') }}}}"
 """
 
 
@@ -68,7 +70,7 @@ def run(tmp_path, *steps):
     path.write_text(text)
     env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, 'ansible.cfg'), ANSIBLE_NOCOLOR='1')
     result = subprocess.run([PLAYBOOK, '-i', 'localhost,', '-e', 'ansible_python_interpreter=' + sys.executable, str(path)],
-                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     return dict(line.split('PROBE ', 1)[1].rstrip('"').split(' ', 1) for line in result.stdout.splitlines() if 'PROBE ' in line)
 
