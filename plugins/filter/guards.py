@@ -38,8 +38,8 @@ def block_ip_problems(target, own=None, min_prefix_ipv4=16, min_prefix_ipv6=48, 
         raise AnsibleFilterError('block_ip_problems: %s' % exc) from exc
 
 
-def clear_port_problems(ss_output, killable=('node', 'nodejs')):
-    return respond_guard.clear_port_problems(str(ss_output or ''), killable=list(killable or []))
+def clear_port_problems(ss_output, killable=('node', 'nodejs'), option='respond_clear_port_names'):
+    return respond_guard.clear_port_problems(str(ss_output or ''), killable=list(killable or []), option=str(option))
 
 
 class FilterModule:

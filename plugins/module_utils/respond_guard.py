@@ -80,8 +80,9 @@ def port_owners(ss_output):
     return owners
 
 
-def clear_port_problems(ss_output, killable=('node', 'nodejs')):
-    """The refusals for stopping the processes holding a port (ss -ltnpeH output); [] when they may be stopped."""
+def clear_port_problems(ss_output, killable=('node', 'nodejs'), option='respond_clear_port_names'):
+    """The refusals for stopping the processes holding a port (ss -ltnpeH output); [] when they may be stopped.
+    option names the variable that widens the killable set, as the caller's user sets it (the refusal says how)."""
     killable = [str(name) for name in killable or ()]
     problems = []
     for owner in port_owners(ss_output):
@@ -96,7 +97,7 @@ def clear_port_problems(ss_output, killable=('node', 'nodejs')):
                 'free the port by hand)' % (name, pid, ', '.join(sorted(NEVER_KILLED | {'systemd*'}))))})
         elif name not in killable:
             wider = '[%s]' % ', '.join('"%s"' % n for n in killable + [name])
-            problems.append({'rule': 'respond_clear_port_names', 'msg': (
-                '%s (pid %d) is not in the killable set respond_clear_port_names (%s). To stop it deliberately: '
-                "-e '{\"respond_clear_port_names\": %s}'" % (name, pid, ', '.join(killable) or 'empty', wider))})
+            problems.append({'rule': option, 'msg': (
+                '%s (pid %d) is not in the killable set %s (%s). To stop it deliberately: '
+                "-e '{\"%s\": %s}'" % (name, pid, option, ', '.join(killable) or 'empty', option, wider))})
     return problems

@@ -68,3 +68,13 @@ def test_killable_names_and_their_override():
     assert clear_port_problems(SS['python3'], killable=['python3']) == []
     # PID 1 and sshd stay refused whatever the killable set says
     assert clear_port_problems(SS['pid1'], killable=['systemd']) and clear_port_problems(SS['sshd'], killable=['sshd'])
+
+
+def test_the_refusal_names_the_callers_option():
+    """The backend role's clear_port entry point is called by respond.yml, whose user widens respond_clear_port_names;
+    another caller names its own variable."""
+    [problem] = clear_port_problems(SS['python3'], option='backend_clear_port_names')
+    assert problem['rule'] == 'backend_clear_port_names'
+    assert 'not in the killable set backend_clear_port_names (node, nodejs)' in problem['msg']
+    assert '-e \'{"backend_clear_port_names": ["node", "nodejs", "python3"]}\'' in problem['msg']
+    assert 'respond_' not in problem['msg']
