@@ -110,3 +110,15 @@ def gate(url, expect_version='', successes=3, max_failures=3, interval=1.0, time
         'seconds': round(clock() - started, 3), 'last_status': last['status'], 'last_body': last['body'],
         'last_error': last['error'], 'last_reason': last['reason'],
     }
+
+
+def running_version(url, timeout, fetch=probe):
+    """The release the running service answers with on its /health (``version``); '' when nothing answers or
+    the answer names none (whatever ``current`` points to: a run killed after the link swap leaves them apart)."""
+    status, body, dummy = fetch(url, timeout)
+    if status is None:
+        return ''
+    try:
+        return str((json.loads(body) or {}).get('version') or '')
+    except (ValueError, AttributeError):
+        return ''

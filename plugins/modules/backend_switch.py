@@ -152,7 +152,6 @@ message:
   sample: "rolled back from 1.1.0 to 1.0.0, restarted, gate passed (3 consecutive successes)"
 """
 
-import json
 import os
 
 from ansible.module_utils.basic import AnsibleModule
@@ -175,17 +174,6 @@ def needs_restart(op, switched, restart_pending, running, active):
     """Whether the process must restart: a moved link, a waiting configuration, an explicit restart, or a
     process that does not serve the active release."""
     return op == 'restart' or switched or restart_pending or running != active
-
-
-def running_release(url, request_timeout):
-    """The version the running process answers with ('' when nothing answers or the answer has none)."""
-    status, body, dummy = hg.probe(url, request_timeout)
-    if status is None:
-        return ''
-    try:
-        return str((json.loads(body) or {}).get('version') or '')
-    except (ValueError, AttributeError):
-        return ''
 
 
 def main():
@@ -244,7 +232,7 @@ def main():
     switched = bool(ledger['changed'])
     running = ''
     if not (p['op'] == 'restart' or switched or p['restart_pending']):
-        running = running_release(p['url'], p['request_timeout'])
+        running = hg.running_version(p['url'], p['request_timeout'])
     restart = needs_restart(p['op'], switched, p['restart_pending'], running, active)
     result = dict(changed=switched or restart, active=active, replaced=before['active'], switched=switched,
                   restarted=restart, running_before=running, gate={})

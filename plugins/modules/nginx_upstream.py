@@ -23,7 +23,7 @@ description:
     is removed and the live file, and the running nginx, stay untouched. A candidate that passes replaces the live
     file atomically (rename), keeping its owner and mode.
   - After C(systemctl reload nginx), the module lists the serving workers (C(pgrep -f) on their process title,
-    which a worker changes when it starts shutting down) every 0.2 s until none of the workers from before the reload serves any more,
+    which a worker changes when it starts shutting down) every 0.05 s until none of the workers from before the reload serves any more,
     so the drain is in effect when the task returns.
   - One module run replaces reading the site, checking the list, one edit and test per backend, the reload and
     the wait (each a remote module execution before).
@@ -197,7 +197,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.auraflow.ops.plugins.module_utils import nginx_upstream as nu
 
 WORKER_PATTERN = '^nginx: worker process$'
-POLL_SECONDS = 0.2
+POLL_SECONDS = 0.05
 
 
 def read_text(module, path, missing_ok=False):

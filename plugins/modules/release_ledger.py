@@ -81,6 +81,12 @@ options:
     description:
       - Free text stored in the history with O(state=mark) and O(state=rollback), for example the last health response.
     type: str
+  health_url:
+    description:
+      - With O(state=query), also ask the service there (one request, 3 s) which release its running process serves,
+        returned as RV(running) - what it serves, whatever C(current) points to (a run killed between the link swap
+        and the restart leaves them apart).
+    type: str
 notes:
   - Check mode reports what would change, with the ledger and the link in C(diff), and writes nothing.
   - The release directories are created by the caller (the backend and frontend roles unpack into
@@ -203,6 +209,11 @@ findings:
       description: The values behind it.
       type: dict
   sample: [{"id": "ledger.no_rollback_target", "severity": "info", "message": "no earlier release to roll back to", "evidence": {}}]
+running:
+  description: With O(health_url), the C(version) the running service answers with; empty when nothing answers.
+  returned: when O(health_url) is given
+  type: str
+  sample: 1.1.0
 message:
   description: One line saying what happened.
   returned: always
@@ -213,6 +224,7 @@ message:
 import os
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.auraflow.ops.plugins.module_utils import health_gate as hg
 from ansible_collections.auraflow.ops.plugins.module_utils import ledger as lg
 from ansible_collections.auraflow.ops.plugins.module_utils.findings import Finding, sort_findings, verdict
 from ansible_collections.auraflow.ops.plugins.module_utils.release_store import Layout, Lock, NotASymlink, run
@@ -255,6 +267,7 @@ def main():
             keep=dict(type='int', default=5),
             actor=dict(type='str'),
             reason=dict(type='str'),
+            health_url=dict(type='str'),
         ),
         required_if=[
             ('state', 'record', ('version', 'sha256')),
@@ -298,6 +311,8 @@ def main():
         ledger=after,
         findings=[f.as_dict() for f in findings],
     )
+    if params['health_url'] and params['state'] == 'query':
+        result['running'] = hg.running_version(params['health_url'], 3.0)
     module.exit_json(**result)
 
 
