@@ -31,9 +31,9 @@ APPS = ('aura-app1', 'aura-app2')
 # the rollout role's switch entry point (an include_role task's name carries no role prefix), and the backend
 # role's restart inside it.
 PHASES = {
-    'after_drain': r'^Switch \(',
-    'after_link_swap': r'^Switch \(',
-    'after_restart': r'^Switch \(',
+    'after_drain': r'^Switch, restart and gate on /health \(',
+    'after_link_swap': r'^Switch, restart and gate on /health \(',
+    'after_restart': r'^Switch, restart and gate on /health \(',
     'before_undrain': r'^Put the batch back',
 }
 
