@@ -41,6 +41,10 @@ def playbook(name, *args):
     started = time.monotonic()
     proc = subprocess.run([PLAYBOOK, 'playbooks/%s' % name] + list(args), cwd=ROOT, capture_output=True, text=True,
                           timeout=900, check=False, env=dict(os.environ, ANSIBLE_FORCE_COLOR='0'))
+    # the last run's output, for a look at where the time went (ANSIBLE_CALLBACKS_ENABLED=ansible.posix.profile_tasks)
+    os.makedirs(os.path.join(ROOT, 'dist'), exist_ok=True)
+    with open(os.path.join(ROOT, 'dist', 'bench-%s.log' % name.split('.')[0]), 'w') as handle:
+        handle.write(proc.stdout + proc.stderr)
     return proc.returncode, proc.stdout + proc.stderr, time.monotonic() - started
 
 

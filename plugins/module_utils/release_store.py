@@ -183,6 +183,11 @@ def run(module, layout):
         after, dummy = lg.mark(before, version, params['status'], at, actor, params['reason'])
         result['message'] = 'marked %s %s' % (version, params['status'])
 
+    elif state == 'rollback' and version and params.get('missing_ok') and (version == before['active'] or lg.find(before, version) is None):
+        result.update(target=version, replaced=before['active'])
+        result['message'] = ('%s is active already' % version) if version == before['active'] else \
+            ('%s was never deployed here: nothing to roll back to' % version)
+
     elif state == 'rollback':
         after, target = lg.rollback(before, at, actor, explicit=version, available=available,
                                     mark_replaced=params['mark_replaced'] or 'rolled_back')

@@ -46,6 +46,8 @@ options:
         the backends registers them (C(results)); each result's loop item is the backend's name.
       - Keys read from each result - the loop item (its name is in C(ansible_loop_var)), C(status)
         (-1 when nothing answered), C(json), C(msg), C(elapsed).
+      - Or the results of M(auraflow.ops.health_gate) run on each backend, each with the backend's C(name) -
+        C(last_status), C(last_body), C(last_error), C(seconds).
     type: list
     elements: dict
     default: []
@@ -171,6 +173,7 @@ msg:
   type: str
 """
 
+import json
 import time
 import traceback
 
@@ -199,11 +202,20 @@ ARGUMENT_SPEC = dict(
 
 
 def backend_answers(results):
-    """``{name, status, json, error, seconds}`` from the results of a uri loop over the backends."""
+    """``{name, status, json, error, seconds}`` from the results of a uri loop over the backends, or of
+    M(auraflow.ops.health_gate) runs on them (``last_status``, ``last_body``; each with its ``name``)."""
     answers = []
     for result in results:
         loop_var = result.get('ansible_loop_var') or 'item'
         name = result.get(loop_var, result.get('name', '?'))
+        if 'last_status' in result:
+            try:
+                body = json.loads(result.get('last_body') or '')
+            except ValueError:
+                body = None
+            answers.append({'name': str(name), 'status': result['last_status'] or -1, 'json': body,
+                            'error': result.get('last_error') or '', 'seconds': result.get('seconds', 0)})
+            continue
         answers.append({'name': str(name), 'status': result.get('status', -1), 'json': result.get('json'),
                         'error': result.get('msg', ''), 'seconds': result.get('elapsed', 0)})
     return answers

@@ -81,6 +81,12 @@ options:
     description:
       - Free text stored in the history with O(state=mark) and O(state=rollback), for example the last health response.
     type: str
+  missing_ok:
+    description:
+      - With O(state=rollback) and O(version), a release already active or never recorded under this root changes nothing
+        instead of failing (the frontend follows the backends' rollback only where it has that release).
+    type: bool
+    default: false
   health_url:
     description:
       - With O(state=query), also ask the service there (one request, 3 s) which release its running process serves,
@@ -267,6 +273,7 @@ def main():
             keep=dict(type='int', default=5),
             actor=dict(type='str'),
             reason=dict(type='str'),
+            missing_ok=dict(type='bool', default=False),
             health_url=dict(type='str'),
         ),
         required_if=[

@@ -176,6 +176,24 @@ def test_rollback_marks_the_release_left_and_stops_when_nothing_is_earlier(root)
     assert snapshot(root) == before
 
 
+def test_missing_ok_leaves_a_root_without_that_release_or_already_on_it_alone(root):
+    deploy(root, '1.0.0')
+    deploy(root, '1.1.0')
+    before = snapshot(root)
+    for version in ('1.1.0', '0.9.0'):  # already active; never deployed here
+        result = ok(root, state='rollback', version=version, missing_ok=True)
+        assert result['changed'] is False and result['active'] == '1.1.0', result
+        assert snapshot(root) == before
+    # without it, both are refused, changing nothing
+    for version in ('1.1.0', '0.9.0'):
+        rc, result, output = ledger(root, state='rollback', version=version)
+        assert rc != 0 and result.get('changed') is False, output
+    # a release it has is rolled back to as ever
+    result = ok(root, state='rollback', version='1.0.0', missing_ok=True)
+    assert (result['active'], result['changed']) == ('1.0.0', True)
+    assert statuses(result) == {'1.0.0': 'active', '1.1.0': 'rolled_back'}
+
+
 def test_a_failed_release_is_never_chosen_and_keeps_its_mark(root):
     deploy(root, '1.0.0')
     deploy(root, '1.1.0')
