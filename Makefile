@@ -55,8 +55,8 @@ test: ## Everything CI runs, in two lanes: a fresh lab + lab tests | lint, sanit
 	@[ "$(STAGE_FRESH)" = 0 ] || rm -f $(STAGE_LOG)
 	@scripts/test-all
 
-lint: setup ## yamllint + ansible-lint (production profile, offline)
-	@$(STAGE) lint bash -c 'yamllint --strict . && ansible-lint'
+lint: setup ## yamllint + ansible-lint (production profile, offline) + the collection's shape (bench/shape.py)
+	@$(STAGE) lint bash -c 'yamllint --strict . && ansible-lint && python bench/shape.py'
 
 sanity: setup ## ansible-test sanity on the controller Python
 	@$(STAGE) sanity scripts/sanity
