@@ -4,7 +4,8 @@
 """Health gate for one backend: the rule, without Ansible (unit-tested in tests/unit/plugins/module_utils/test_health_gate.py).
 
 Polls a URL every ``interval`` seconds. While the service has not answered yet (connection refused
-just after a restart) it waits up to ``startup_timeout`` without counting. From the first answer on:
+just after a restart) it waits up to ``startup_timeout`` without counting, asking every STARTUP_POLL
+seconds (at most ``interval``): the first answer is seen as soon as the service listens. From the first answer on:
 a 2xx whose JSON "version" matches ``expect_version`` (when given) is a success, anything else a
 failure. PASS after ``successes`` consecutive successes; FAIL after more than ``max_failures``
 consecutive failures (the runbook's trigger: "health check fails more than 3 times in a row"), or
@@ -71,6 +72,10 @@ def problems(successes, max_failures, interval, timeout, startup_timeout, reques
     return '; '.join(bad) or None
 
 
+# While nothing answers yet: a refused connection costs nothing, and nothing counts until the first answer.
+STARTUP_POLL = 0.05
+
+
 def gate(url, expect_version='', successes=3, max_failures=3, interval=1.0, timeout=60.0, startup_timeout=30.0,
          request_timeout=3.0, fetch=probe, clock=time.monotonic, sleep=time.sleep):
     """Run the gate; returns the verdict as a dict (``passed``, ``message``, counts and the last answer)."""
@@ -103,7 +108,7 @@ def gate(url, expect_version='', successes=3, max_failures=3, interval=1.0, time
             if failures > max_failures:
                 outcome, message = False, '%d consecutive failures (more than %d): %s' % (failures, max_failures, reason)
                 break
-        sleep(interval)
+        sleep(interval if answered else min(interval, STARTUP_POLL))
     return {
         'passed': outcome, 'message': message, 'url': url, 'expect_version': expect_version,
         'probes': probes, 'consecutive_successes': count, 'consecutive_failures': failures,

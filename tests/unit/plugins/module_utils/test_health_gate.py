@@ -46,6 +46,14 @@ def test_waits_for_the_first_answer_without_counting_it_as_failure():
     assert result['passed'] and result['probes'] == 7
 
 
+def test_until_the_first_answer_it_asks_every_startup_poll_then_every_interval():
+    fake = Fake(REFUSED, REFUSED, REFUSED, ok())
+    result = fake.gate(expect_version='1.1.0', successes=3, interval=0.5)
+    assert result['passed'] and result['probes'] == 6
+    # three refused probes 0.05 s apart, then three answers 0.5 s apart (0.01 s per request)
+    assert result['seconds'] == round(3 * hg.STARTUP_POLL + 2 * 0.5 + 6 * 0.01, 3)
+
+
 def test_the_wrong_version_is_a_failure_and_more_than_max_fails():
     fake = Fake(ok('1.0.0'))
     result = fake.gate(expect_version='1.1.0', max_failures=3, interval=0.5)
