@@ -72,6 +72,16 @@ def problems(successes, max_failures, interval, timeout, startup_timeout, reques
     return '; '.join(bad) or None
 
 
+# The gate's options, as the modules that gate take them (documented by the doc fragment auraflow.ops.health_gate).
+GATE_OPTIONS = dict(
+    successes=dict(type='int', default=3),
+    max_failures=dict(type='int', default=3),
+    interval=dict(type='float', default=0.5),
+    timeout=dict(type='float', default=60),
+    startup_timeout=dict(type='float', default=30),
+    request_timeout=dict(type='float', default=3),
+)
+
 # While nothing answers yet: a refused connection costs nothing, and nothing counts until the first answer.
 STARTUP_POLL = 0.05
 

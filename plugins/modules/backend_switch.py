@@ -24,6 +24,8 @@ description:
     active release). A failed gate marks that release failed (O(mark_failed)) and fails with the last answer;
     going back is the caller's decision.
   - In check mode it reports what it would change and neither restarts nor gates.
+extends_documentation_fragment:
+  - auraflow.ops.health_gate
 author:
   - auraflow.ops maintainers (@auraflow)
 options:
@@ -64,30 +66,6 @@ options:
     description: The backend's health URL, seen from the backend host.
     type: str
     required: true
-  successes:
-    description: Consecutive good answers that pass the gate.
-    type: int
-    default: 3
-  max_failures:
-    description: Consecutive bad answers tolerated; one more fails the gate.
-    type: int
-    default: 3
-  interval:
-    description: Seconds between two requests of the gate.
-    type: float
-    default: 0.5
-  timeout:
-    description: Seconds the whole gate may take.
-    type: float
-    default: 60
-  startup_timeout:
-    description: Seconds to wait for a first answer after the restart.
-    type: float
-    default: 30
-  request_timeout:
-    description: Seconds one request may take.
-    type: float
-    default: 3
   mark_failed:
     description: Mark the release failed in the ledger when the gate fails.
     type: bool
@@ -179,6 +157,7 @@ def needs_restart(op, switched, restart_pending, running, active):
 def main():
     module = AnsibleModule(
         argument_spec=dict(
+            hg.GATE_OPTIONS,
             root=dict(type='path', required=True),
             op=dict(type='str', default='activate', choices=['activate', 'rollback', 'restart']),
             version=dict(type='str', default=''),
@@ -188,12 +167,6 @@ def main():
             service=dict(type='str', required=True),
             restart_pending=dict(type='bool', default=False),
             url=dict(type='str', required=True),
-            successes=dict(type='int', default=3),
-            max_failures=dict(type='int', default=3),
-            interval=dict(type='float', default=0.5),
-            timeout=dict(type='float', default=60),
-            startup_timeout=dict(type='float', default=30),
-            request_timeout=dict(type='float', default=3),
             mark_failed=dict(type='bool', default=True),
         ),
         required_if=[('op', 'activate', ('version',))],

@@ -23,6 +23,8 @@ description:
   - A failed gate does not fail the task - RV(passed=false) with the last answer; marking the release
     failed and rolling back are the caller's decisions (the role P(auraflow.ops.backend#role) does both).
   - Read-only; runs in check mode too and always reports C(changed=false).
+extends_documentation_fragment:
+  - auraflow.ops.health_gate
 author:
   - auraflow.ops maintainers (@auraflow)
 options:
@@ -37,30 +39,6 @@ options:
   ledger_root:
     description: Application root holding the release ledger C(releases.json) (see M(auraflow.ops.release_ledger)).
     type: path
-  successes:
-    description: Consecutive good answers that pass the gate.
-    type: int
-    default: 3
-  max_failures:
-    description: Consecutive bad answers tolerated; one more fails the gate.
-    type: int
-    default: 3
-  interval:
-    description: Seconds between two requests.
-    type: float
-    default: 0.5
-  timeout:
-    description: Seconds the whole gate may take.
-    type: float
-    default: 60
-  startup_timeout:
-    description: Seconds to wait for the first answer of any kind.
-    type: float
-    default: 30
-  request_timeout:
-    description: Seconds one request may take.
-    type: float
-    default: 3
 attributes:
   check_mode:
     description: Can run in check mode and return changed status prediction without modifying target.
@@ -167,15 +145,10 @@ def expected_release(module):
 def main():
     module = AnsibleModule(
         argument_spec=dict(
+            health_gate.GATE_OPTIONS,
             url=dict(type='str', required=True),
             expect_version=dict(type='str', default=''),
             ledger_root=dict(type='path'),
-            successes=dict(type='int', default=3),
-            max_failures=dict(type='int', default=3),
-            interval=dict(type='float', default=0.5),
-            timeout=dict(type='float', default=60),
-            startup_timeout=dict(type='float', default=30),
-            request_timeout=dict(type='float', default=3),
         ),
         supports_check_mode=True,
     )
