@@ -11,8 +11,8 @@ Needs the lab (scripts/lab up) and the reference app's artifacts (make artifacts
 it needs first (untimed). Bounded: each playbook has a 15-minute timeout; the probe stops with it.
 Exit status 0 when the targets are met, else 1.
 
-    bench/zero_downtime [--rate 150]
-    bench/rollback [--rate 150]
+    bench/zero_downtime [--rate 150] [--inventory inventories/lab-ssh]
+    bench/rollback [--rate 150] [--inventory inventories/lab-ssh]
 """
 
 import argparse
@@ -37,9 +37,12 @@ def log(msg):
     print('rollout: %s' % msg, file=sys.stderr, flush=True)
 
 
+INVENTORY = ['-i', 'inventories/lab']  # --inventory: inventories/lab-ssh is the user's path (SSH as deploy, become)
+
+
 def playbook(name, *args):
     started = time.monotonic()
-    proc = subprocess.run([PLAYBOOK, 'playbooks/%s' % name] + list(args), cwd=ROOT, capture_output=True, text=True,
+    proc = subprocess.run([PLAYBOOK, 'playbooks/%s' % name] + INVENTORY + list(args), cwd=ROOT, capture_output=True, text=True,
                           timeout=900, check=False, env=dict(os.environ, ANSIBLE_FORCE_COLOR='0'))
     # the last run's output, for a look at where the time went (ANSIBLE_CALLBACKS_ENABLED=ansible.posix.profile_tasks)
     os.makedirs(os.path.join(ROOT, 'dist'), exist_ok=True)
@@ -77,7 +80,10 @@ def main():
     parser.add_argument('mode', choices=['zero_downtime', 'rollback'])
     parser.add_argument('--rate', type=float, default=150.0, help='probe requests per second (>= 100)')
     parser.add_argument('--json', help='also write the numbers to this file')
+    parser.add_argument('--inventory', default='inventories/lab',
+                        help='inventories/lab (docker connection, the default) or inventories/lab-ssh (SSH, become)')
     args = parser.parse_args()
+    INVENTORY[1] = args.inventory
 
     if args.mode == 'zero_downtime':
         ensure('1.0.0')
