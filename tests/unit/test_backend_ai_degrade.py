@@ -31,8 +31,8 @@ SWITCH = """
         backend_ai_degraded: {state}
 """
 
-# What main does for .env: read the persisted settings (the hook, tasks/state.yml), then the check-mode probe
-# of the same template; {override}: a backend_ai_degraded set by the inventory.
+# What main does for .env: read the persisted settings (the hook, tasks/state.yml), then the
+# comparison with the same template; {override}: a backend_ai_degraded set by the inventory.
 RENDER = """
     - name: The hook main imports before the .env (tasks/state.yml) ({name})
       ansible.builtin.include_role:
@@ -40,20 +40,21 @@ RENDER = """
         tasks_from: state
         public: true
 
-    - name: Find out whether the .env changes (main's probe) ({name})
-      ansible.builtin.template:
-        src: {root}/roles/backend/templates/env.j2
-        dest: "{{{{ backend_root }}}}/shared/.env"
-        owner: root
-        group: "{{{{ backend_group }}}}"
-        mode: "0640"
-      check_mode: true
-      register: probe
+    - name: Read the .env the way main does (one auraflow.ops.file_state step) ({name})
+      auraflow.ops.file_state:
+        paths: ["{{{{ backend_root }}}}/shared/.env"]
+      register: env_state
+
+    - name: Find out whether the .env changes (main's comparison with the rendered template) ({name})
+      ansible.builtin.set_fact:
+        probe_changed: >-
+          {{{{ [{{'path': backend_root ~ '/shared/.env', 'content': lookup('ansible.builtin.template', '{root}/roles/backend/templates/env.j2')}}]
+             | auraflow.ops.files_to_write(env_state.files) | length > 0 }}}}
       vars:{override}
 
     - name: Say it ({name})
       ansible.builtin.debug:
-        msg: "PROBE {name} changed={{{{ probe.changed }}}} env={{{{ env is search('^AI_DEGRADED=', multiline=True) }}}}"
+        msg: "PROBE {name} changed={{{{ probe_changed }}}} env={{{{ env is search('^AI_DEGRADED=', multiline=True) }}}}"
       vars:
         env: "{{{{ lookup('ansible.builtin.file', backend_root ~ '/shared/.env') }}}}"
 """
