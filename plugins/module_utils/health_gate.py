@@ -17,6 +17,7 @@ from __future__ import annotations
 import http.client
 import json
 import ssl
+import threading
 import time
 import urllib.parse
 
@@ -125,6 +126,30 @@ def gate(url, expect_version='', successes=3, max_failures=3, interval=1.0, time
         'seconds': round(clock() - started, 3), 'last_status': last['status'], 'last_body': last['body'],
         'last_error': last['error'], 'last_reason': last['reason'],
     }
+
+
+def gate_all(urls, expect_version='', **options):
+    """:func:`gate` on every URL at once (a thread each, the same rule and ``options``): the verdicts in the
+    order of ``urls``. One run asks many backends in the time of the slowest; an unexpected error in one
+    gate is that gate's failed verdict, never the others'."""
+    verdicts = [None] * len(urls)
+
+    def one(index, url):
+        try:
+            verdicts[index] = gate(url, expect_version, **options)
+        except Exception as exc:  # pylint: disable=broad-except  # one broken gate must not lose the others' verdicts
+            verdicts[index] = {
+                'passed': False, 'message': 'the gate stopped: %s' % (str(exc) or type(exc).__name__), 'url': url,
+                'expect_version': expect_version, 'probes': 0, 'consecutive_successes': 0, 'consecutive_failures': 0,
+                'seconds': 0, 'last_status': None, 'last_body': '', 'last_error': str(exc), 'last_reason': None,
+            }
+
+    threads = [threading.Thread(target=one, args=(index, url), daemon=True) for index, url in enumerate(urls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return verdicts
 
 
 def running_version(url, timeout, fetch=probe):

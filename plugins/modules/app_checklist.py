@@ -15,8 +15,9 @@ description:
     in one module run on the controller, and judges every answer - C(/health) through nginx and the
     database behind it, a login as O(user), C(/api/me) with the token, an item created and read back,
     and a short closed-loop latency/error sample of C(/health) against O(p95_ms) and O(max_error_rate).
-  - Each backend's own C(/health), asked on the backend host itself (a port the controller may not
-    reach), comes in as O(backends); every backend must answer C(status=ok) with the release O(release).
+  - Each backend's own C(/health), asked where the backend port is reachable (the web host, or the backend
+    host itself - the controller may not reach it), comes in as O(backends); every backend must answer
+    C(status=ok) with the release O(release).
   - Never fails for a failed check - RV(ok=false) and RV(failed_checks) names them; the caller decides (the role
     P(auraflow.ops.rollout#role) reports them, C(deploy.yml) rolls back). Fails only on bad input.
   - The item it creates is test data of the application, not a change of the managed system, so the
@@ -46,8 +47,8 @@ options:
         the backends registers them (C(results)); each result's loop item is the backend's name.
       - Keys read from each result - the loop item (its name is in C(ansible_loop_var)), C(status)
         (-1 when nothing answered), C(json), C(msg), C(elapsed).
-      - Or the results of M(auraflow.ops.health_gate) run on each backend, each with the backend's C(name) -
-        C(last_status), C(last_body), C(last_error), C(seconds).
+      - Or verdicts of M(auraflow.ops.health_gate) (one run's RV(auraflow.ops.health_gate#module:gates) with O(auraflow.ops.health_gate#module:urls), or
+        one run per backend), each with the backend's C(name) added - C(last_status), C(last_body), C(last_error), C(seconds).
     type: list
     elements: dict
     default: []

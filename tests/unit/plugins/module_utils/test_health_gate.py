@@ -100,3 +100,59 @@ def test_problems_name_every_bad_number():
 def test_probe_names_a_refused_connection():
     status, body, error = hg.probe('http://127.0.0.1:9/health', 1)
     assert status is None and body == '' and error
+
+
+def test_gate_all_gates_every_url_at_once_and_keeps_their_order():
+    answers = {'http://a/health': ok('1.0.0'), 'http://b/health': (503, '{"status": "down"}', None), 'http://c/health': REFUSED}
+    started = []
+
+    def fetch(url, timeout):
+        started.append(url)
+        return answers[url]
+
+    verdicts = hg.gate_all(list(answers), '1.0.0', successes=1, max_failures=0, interval=0, timeout=5, startup_timeout=0.01,
+                           request_timeout=1, fetch=fetch)
+    assert [v['url'] for v in verdicts] == list(answers)
+    assert [v['passed'] for v in verdicts] == [True, False, False]
+    assert verdicts[1]['last_status'] == 503 and verdicts[2]['last_status'] is None
+    assert 'never answered' in verdicts[2]['message']
+    assert set(started) == set(answers)
+
+
+def test_gate_all_runs_the_gates_side_by_side():
+    """Three gates that each wait 0.3 s for their answer finish together, not one after another."""
+    import threading
+    import time
+
+    inside, most = [0], [0]
+    lock = threading.Lock()
+
+    def fetch(url, timeout):
+        with lock:
+            inside[0] += 1
+            most[0] = max(most[0], inside[0])
+        time.sleep(0.3)
+        with lock:
+            inside[0] -= 1
+        return ok()
+
+    verdicts = hg.gate_all(['http://a/h', 'http://b/h', 'http://c/h'], successes=1, max_failures=0, interval=0, timeout=5,
+                           startup_timeout=1, request_timeout=1, fetch=fetch)
+    assert all(v['passed'] for v in verdicts)
+    assert most[0] == 3
+
+
+def test_gate_all_turns_a_broken_gate_into_its_own_failed_verdict():
+    def fetch(url, timeout):
+        if url.endswith('bad'):
+            raise RuntimeError('boom')
+        return ok()
+
+    verdicts = hg.gate_all(['http://good', 'http://bad'], successes=1, max_failures=0, interval=0, timeout=5, startup_timeout=1,
+                           request_timeout=1, fetch=fetch)
+    assert verdicts[0]['passed'] is True
+    assert verdicts[1]['passed'] is False and 'boom' in verdicts[1]['message']
+
+
+def test_gate_all_of_nothing_is_nothing():
+    assert not hg.gate_all([])
