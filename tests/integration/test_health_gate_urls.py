@@ -59,6 +59,15 @@ def serve(status, version, inflight, delay):
     return 'http://127.0.0.1:%d/health' % port, server, answered
 
 
+def inflight_wait(inflight, count):
+    """Block until ``count`` requests are in flight at once (at most 5 s)."""
+    event = threading.Event()
+    for dummy in range(500):
+        if inflight.most >= count:
+            return
+        event.wait(0.01)
+
+
 def test_one_run_gates_every_url_side_by_side_in_order():
     inflight = Inflight()
     good, good_server, good_seen = serve(200, '1.0.0', inflight, 2)
@@ -80,15 +89,6 @@ def test_one_run_gates_every_url_side_by_side_in_order():
     assert result['passed'] is False and result['ok'] is False
     assert result['message'].startswith('1 of 3 passed; not: %s' % down)
     assert inflight.most >= 2
-
-
-def inflight_wait(inflight, count):
-    """Block until ``count`` requests are in flight at once (at most 5 s)."""
-    event = threading.Event()
-    for _ in range(500):
-        if inflight.most >= count:
-            return
-        event.wait(0.01)
 
 
 def test_check_mode_and_bad_input_through_ansible():
