@@ -215,17 +215,20 @@ class SecondRun(threading.Thread):
 
 
 def test_rollback_with_no_variables_goes_to_1_0_0_without_failed_requests():
-    second = SecondRun('deploy.yml', '-e', 'aura_release=1.1.0')  # a concurrent deploy must be refused
+    # A second changing run while it holds the lock must be refused: a rollback, whose lock comes right after its
+    # short preflight (a deploy's long preflight could end after this rollback gave the lock up, and would then
+    # rightly run). -e rollback_to keeps its plan valid at whatever point the first rollback is.
+    second = SecondRun('rollback.yml', '-e', 'rollback_to=1.0.0')
     second.start()
     with over_ssh('aura-app1', 'aura-app2', 'aura-web1'):  # and the rollback under the probe
         rc, out, p = under_probe('rollback', 'rollback.yml', old='1.1.0', new='1.0.0')
     second.join(timeout=300)
     assert rc == 0, out[-3000:]
     assert second.holder and second.holder['playbook'] == 'rollback.yml', second.holder
-    assert second.rc != 0 and 'deploy.yml refused, nothing was changed: the stack lock aura-web1:%s is held by rollback.yml by' % LOCK \
+    assert second.rc != 0 and 'rollback.yml refused, nothing was changed: the stack lock aura-web1:%s is held by rollback.yml by' % LOCK \
         in ' '.join(second.out.split()), second.out[-3000:]
     assert 'Wait for it to finish' in ' '.join(second.out.split())
-    print('concurrent deploy.yml refused %.1f s after it started' % second.seconds)
+    print('concurrent rollback.yml refused %.1f s after it started' % second.seconds)
     assert lock_holder() is None  # given up at the end
     assert p.failed == 0, p.errors
     assert served_version() == '1.0.0'
