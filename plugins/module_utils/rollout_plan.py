@@ -15,19 +15,21 @@ there further back.
 from __future__ import annotations
 
 
-def _versions(backend):
-    return [r.get('version') for r in backend.get('releases') or [] if isinstance(r, dict)]
-
-
 def _nowhere(backend, target, to):
-    """Why this backend cannot go to ``target`` (a sentence), or ''."""
-    active = backend.get('active') or ''
-    good = [r.get('version') for r in backend.get('releases') or []
-            if isinstance(r, dict) and r.get('version') != active and r.get('status') not in ('failed', 'rolled_back')]
+    """Why this backend cannot go to ``target``, as the refusal names it."""
+    good = [r['version'] for r in backend['releases'] if r['version'] != backend['active'] and r['status'] not in ('failed', 'rolled_back')]
     return 'rollback: %s runs %s; %s (releases on the host: %s; good earlier ones: %s).' % (
-        backend['name'], active or 'nothing',
+        backend['name'], backend['active'] or 'nothing',
         ('release %s is not on this host or already active' % to) if to else 'there is no earlier release to roll back to',
-        ', '.join(_versions(backend)) or 'none', ', '.join(good) or 'none')
+        ', '.join(r['version'] for r in backend['releases']) or 'none', ', '.join(good) or 'none')
+
+
+def _normal(backend):
+    """The backend with '' for a missing release name and only the releases that are mappings."""
+    return {'name': backend['name'], 'active': backend.get('active') or '', 'rule': backend.get('rollback_target') or '',
+            'running': backend.get('running') or '',
+            'releases': [{'version': r.get('version'), 'status': r.get('status')} for r in backend.get('releases') or []
+                         if isinstance(r, dict)]}
 
 
 def plan(backends, to=''):
@@ -35,36 +37,26 @@ def plan(backends, to=''):
     rollback_target, releases, running}]`` in play order). ``error`` ('' when the plan stands) says why
     nothing may change: no single target, or a backend with nowhere to go (each such backend named)."""
     to = to or ''
-    actives = []
-    for backend in backends:
-        if (backend.get('active') or '') not in actives:
-            actives.append(backend.get('active') or '')
-    rules = [backend.get('rollback_target') or '' for backend in backends]
-    resumable = [active for active in actives if active in rules]
-    targets = []
-    for backend in backends:
-        if to:
-            target = to
-        elif len(actives) > 1 and len(resumable) == 1:
-            target = resumable[0]
-        else:
-            target = backend.get('rollback_target') or ''
-        if target not in targets:
-            targets.append(target)
-    result = {'target': '', 'from': '', 'resuming': len(actives) > 1, 'switches': {}, 'error': ''}
+    backends = [_normal(backend) for backend in backends]
+    actives = list(dict.fromkeys(b['active'] for b in backends))
+    resumable = [active for active in actives if active in [b['rule'] for b in backends]]
+    resuming = len(actives) > 1
+    targets = list(dict.fromkeys(to or (resumable[0] if resuming and len(resumable) == 1 else b['rule']) for b in backends))
+    result = {'target': '', 'from': '', 'resuming': resuming, 'switches': {}, 'error': ''}
     if len(targets) != 1:
         result['error'] = (
             'rollback: the backends run different releases (%s) and their ledgers lead to no single target; say where '
             'to go with -e rollback_to=<release>. Nothing was changed.'
-            % ', '.join('%s: %s' % (b['name'], b.get('active') or 'nothing') for b in backends))
+            % ', '.join('%s: %s' % (b['name'], b['active'] or 'nothing') for b in backends))
         return result
     target = targets[0]
     result['target'] = target
     result['from'] = next((active for active in actives if active != target), '')
     problems = [_nowhere(b, target, to) for b in backends
-                if not target or not (target != (b.get('active') or '') or result['resuming'] or to) or target not in _versions(b)]
+                if not target or not (target != b['active'] or resuming or to)
+                or target not in [r['version'] for r in b['releases']]]
     if problems:
         result['error'] = ' '.join(problems) + ' Nothing was changed.'
         return result
-    result['switches'] = {b['name']: (b.get('active') or '') != target or (b.get('running') or '') != target for b in backends}
+    result['switches'] = {b['name']: b['active'] != target or b['running'] != target for b in backends}
     return result
