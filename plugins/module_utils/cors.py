@@ -9,9 +9,11 @@ decides what to send and turns the answers into findings (module_utils/findings.
 * ``parse_origin`` / ``normalize_origin`` validate the whitelist (``scheme://host[:port]``).
 * ``hostile_origins`` crafts, from every allowed origin, the origins a sloppy matcher lets in:
   an unrelated origin, ``null``, the allowed origin followed by an attacker domain (prefix
-  match), an attacker name ending in the allowed host or its parent domain (suffix match), each
-  dot of the host replaced (unescaped dot in a regular expression), an unknown subdomain of the
-  host and of its parent domains, and the ``http://`` twin of an https origin.
+  match; not for an origin written with a port, which only more port digits can extend), an
+  attacker name ending in the allowed host or its parent domain (suffix match), each dot of the
+  host replaced (unescaped dot in a regular expression), an unknown subdomain of the host and of
+  its parent domains, and the ``http://`` twin of an https origin. ``as_preflights`` sends the
+  same origins as preflights (the module sends each both ways).
 * ``judge`` takes every answer and returns the findings, one per id (``allowed_origin_rejected``:
   one per rejected allowed origin). Overlapping evidence is attributed to the root cause: an
   arbitrary origin that is echoed explains every other accepted origin; a suffix match on the
@@ -166,8 +168,11 @@ def hostile_origins(allowed_origins, extra_origins=(), nonce='x1'):
               Probe('null', 'null', None, 'opaque origin')]
     for base in allowed:
         scheme, host, port = parse_origin(base)
-        # the allowed origin followed by more: https://app.example.com.attacker.tld
-        probes.append(Probe('prefix', '%s.%s' % (base, ATTACKER_DOMAIN), base, 'allowed origin + ".%s"' % ATTACKER_DOMAIN))
+        # the allowed origin followed by more: https://app.example.com.attacker.tld. An origin written with a port
+        # can only be extended by more digits (another port of the same host, or none at all): no one can register
+        # that, and a browser never sends "https://app.example.com:8443.attacker.tld".
+        if port is None or DEFAULT_PORTS.get(scheme) == port:
+            probes.append(Probe('prefix', '%s.%s' % (base, ATTACKER_DOMAIN), base, 'allowed origin + ".%s"' % ATTACKER_DOMAIN))
         if host.startswith('['):
             suffixes = [host]
         else:
@@ -198,6 +203,12 @@ def hostile_origins(allowed_origins, extra_origins=(), nonce='x1'):
         seen.add(probe.origin)
         out.append(probe)
     return out
+
+
+def as_preflights(probes):
+    """The same crafted origins as preflights (``method`` OPTIONS): loose matching can live in the OPTIONS handler
+    alone, and a granted preflight lets a browser send the state-changing request with credentials."""
+    return [Probe(p.kind, p.origin, p.base, p.detail, method='OPTIONS') for p in probes]
 
 
 class Answer:
@@ -489,7 +500,7 @@ def judge(baseline, allowed_gets, hostile, preflights, broad=None, methods=(), r
         for probe, dummy in items:
             if probe.origin not in origins:
                 origins.append(probe.origin)
-        evidence = {'origin': first_probe.origin, 'credentials': creds, 'origins': origins}
+        evidence = {'origin': first_probe.origin, 'method': first_probe.method, 'credentials': creds, 'origins': origins}
         if first_probe.base:
             evidence['allowed_origin'] = first_probe.base
         evidence.update(first_answer.evidence())

@@ -14,12 +14,17 @@ description:
   - Sends simple (C(GET)) and preflight (C(OPTIONS)) requests to O(url) with crafted C(Origin) headers and judges the
     C(Access-Control-*) and C(Vary) headers of the answers, as a browser would.
   - 'Origins sent: no C(Origin) at all (baseline); every allowed origin; an unrelated origin (unique per run); C(null);
-    for every allowed origin C(https://app.example.com) the prefix probe C(https://app.example.com.auraflow-probe.invalid),
+    for every allowed origin C(https://app.example.com) the prefix probe C(https://app.example.com.auraflow-probe.invalid)
+    (not for an origin written with a port such as C(https://app.example.com:8443): only more port digits extend it, that is
+    another port of the same host, so no origin an outsider can register or a browser can send matches a prefix test),
     the suffix probes C(https://evilapp.example.com) and C(https://evilexample.com), each dot of the host replaced
     (C(https://app-example.com), C(https://app.example-com)), unknown subdomains of the host and of its parent domains,
     and the C(http://) twin of an https origin; every O(extra_origins) entry. Allowed origins are never used as probes.'
   - 'Preflights: one per O(methods) entry for every allowed origin, asking for O(request_headers); one asking for a
-    made-up method and header (does the server grant whatever is asked?); one from the unrelated origin.'
+    made-up method and header (does the server grant whatever is asked?); and every crafted origin above again as a
+    preflight (the last O(methods) entry with O(request_headers)), because loose matching can live in the C(OPTIONS)
+    handler alone - a granted preflight lets a browser send the state-changing request with credentials. A finding''s
+    C(method) evidence says which request was accepted.'
   - An origin is accepted when C(Access-Control-Allow-Origin) is that exact origin. C(*) is judged on its own
     (V(wildcard_with_credentials), V(wildcard_origin)).
   - Overlapping evidence is attributed to its root cause, so one fault gives one finding. An echoed unrelated origin
@@ -77,10 +82,15 @@ options:
     elements: str
     required: true
   methods:
-    description: The methods the frontend uses; one preflight per method and allowed origin.
+    description:
+      - The methods the frontend uses; one preflight per method and allowed origin. A declared method the preflight does
+        not grant is V(allowed_origin_rejected).
+      - The default is the CORS-safelisted methods, which need no C(Access-Control-Allow-Methods) grant. Declare
+        C(PUT), C(DELETE), C(PATCH) when the frontend sends them; a grant of methods beyond those declared is at most
+        V(preflight_too_broad) info.
     type: list
     elements: str
-    default: [GET, POST, PUT, DELETE]
+    default: [GET, HEAD, POST]
   request_headers:
     description: The request headers the frontend sends (asked for in the preflights).
     type: list
@@ -123,7 +133,7 @@ EXAMPLES = r'''
       - https://admin.example.com
     extra_origins:
       - https://staging.example.com
-    methods: [GET, POST]
+    methods: [GET, POST, PUT, DELETE]
     request_headers: [Authorization, Content-Type]
     fail_on: none
   delegate_to: localhost
@@ -143,8 +153,8 @@ findings:
   description:
     - The findings, most severe first.
     - 'C(evidence): C(origin) (the origin sent), C(status) and C(headers) (the CORS response headers of that answer), and
-      per id C(origins) (every accepted probe), C(credentials), C(allowed_origin), C(also_accepted), C(problems),
-      C(preflight), C(acao_values_seen), C(extra_methods), C(extra_headers), C(reflected_method),
+      per id C(method) (C(GET) or C(OPTIONS): the request that was accepted), C(origins) (every accepted probe),
+      C(credentials), C(allowed_origin), C(also_accepted), C(problems), C(preflight), C(acao_values_seen), C(extra_methods), C(extra_headers), C(reflected_method),
       C(reflected_header), C(wildcard), C(authenticated).'
   sample: [{"id": "origin_reflected", "severity": "critical",
             "message": "an arbitrary origin is echoed in Access-Control-Allow-Origin: any web site can read these responses; with credentials",
@@ -168,7 +178,7 @@ from ansible_collections.auraflow.ops.plugins.module_utils.cors import (
     Answer,
     OriginError,
     Preflight,
-    Probe,
+    as_preflights,
     hostile_origins,
     judge,
     normalize_origin,
@@ -181,7 +191,7 @@ from ansible_collections.auraflow.ops.plugins.module_utils.http_probe import Pro
 ARGUMENT_SPEC = dict(
     url=dict(type='str', required=True),
     allowed_origins=dict(type='list', elements='str', required=True),
-    methods=dict(type='list', elements='str', default=['GET', 'POST', 'PUT', 'DELETE']),
+    methods=dict(type='list', elements='str', default=['GET', 'HEAD', 'POST']),
     request_headers=dict(type='list', elements='str', default=['Authorization', 'Content-Type']),
     extra_origins=dict(type='list', elements='str', default=[]),
     timeout=dict(type='float', default=10.0),
@@ -261,9 +271,10 @@ def run_module():
         baseline = prober.send('GET')
         allowed_gets = [(origin, prober.send('GET', origin)) for origin in allowed]
         hostile = [(probe, prober.send('GET', probe.origin)) for probe in probes]
-        arbitrary = Probe('arbitrary', probes[0].origin, None, 'unrelated origin, preflight', method='OPTIONS')
-        hostile.append((arbitrary, prober.send('OPTIONS', arbitrary.origin, {
-            'Access-Control-Request-Method': methods[0], 'Access-Control-Request-Headers': acrh})))
+        asked = {'Access-Control-Request-Method': methods[-1]}
+        if request_headers:
+            asked['Access-Control-Request-Headers'] = acrh
+        hostile.extend((probe, prober.send('OPTIONS', probe.origin, asked)) for probe in as_preflights(probes))
         preflights = []
         for origin in allowed:
             for method in methods:

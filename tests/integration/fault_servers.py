@@ -6,8 +6,9 @@ context managers and ``.url(path)``.
 
 * ``cors_server(name)``: one of ``CORS_SERVERS`` - the clean policies (``clean``: exact whitelist
   with credentials, like the reference backend; ``clean_generous``: the same granting PATCH and
-  OPTIONS too; ``clean_public``: ``*`` on a public resource) and one server per finding id, with
-  exactly that fault (see the table's comments).
+  OPTIONS too; ``clean_minimal``: granting only GET and POST; ``clean_port_prefix``: a prefix test on
+  origins with a port; ``clean_public``: ``*`` on a public resource), one server per finding id with
+  exactly that fault (see the table's comments), and ``preflight_<id>`` with the fault only in OPTIONS.
 * ``jwt_server(name)``: one of ``JWT_SERVERS`` - ``clean`` and one server per live finding id.
   ``POST /login`` (JSON ``{"email", "password"}``) issues a token, ``GET /me`` needs it, ``GET /open``
   needs nothing. The JWT code here is written independently of plugins/module_utils/jwt.py on
@@ -38,6 +39,7 @@ BACKEND = os.path.join(ROOT, 'tests', 'app', 'backend')
 
 ALLOWED = ('https://app.example.com', 'http://localhost:5173')
 STAGING = 'https://staging.example.com'
+ALLOWED_PORTS = ('https://app.example.com:8443', 'http://localhost:5173')
 USER = {'email': 'ops@example.com', 'password': 'correct horse battery staple'}
 STRONG_SECRET = 'q7N2v9Lk4xR8pT1wZ6cY3bH5mJ0sD8fG2aE4uW7iO9'  # fixed random-looking test value, 42 bytes
 
@@ -145,15 +147,17 @@ class LocalServer:
 # ------------------------------------------------------------------------------------------------
 
 def cors_app(allow, credentials=True, vary=True, wildcard=False, methods='GET, POST, PUT, DELETE',
-             headers='Authorization, Content-Type', reflect_preflight=False, auth_required=True):
-    """A JSON API with a CORS policy: ``allow(origin) -> bool`` decides; the options set the rest."""
+             headers='Authorization, Content-Type', reflect_preflight=False, auth_required=True, preflight_allow=None):
+    """A JSON API with a CORS policy: ``allow(origin) -> bool`` decides (``preflight_allow`` instead for
+    OPTIONS when given: loose matching that lives only in the preflight handler); the options set the rest."""
 
     def app(req):
         origin = req.header('Origin')
         out = []
         if vary:
             out.append(('Vary', 'Origin'))
-        allowed = wildcard or (origin is not None and allow(origin))
+        decide = preflight_allow if req.method == 'OPTIONS' and preflight_allow is not None else allow
+        allowed = wildcard or (origin is not None and decide(origin))
         if wildcard:
             out.append(('Access-Control-Allow-Origin', '*'))
         elif allowed:
@@ -202,6 +206,11 @@ def _no_scheme(origin):
 CORS_SERVERS = {
     # clean policies: nothing above info
     'clean': dict(allow=_exact(ALLOWED)),
+    # grants only the CORS-safelisted methods it serves: nothing the user declared is refused
+    'clean_minimal': dict(allow=_exact(ALLOWED), methods='GET, POST'),
+    # a prefix test on origins written with a port (^https://app\.example\.com:8443): no origin a browser can
+    # send extends a port but with more digits, i.e. another port of the same host
+    'clean_port_prefix': dict(allow=lambda o: any(o.startswith(a) for a in ALLOWED_PORTS)),
     'clean_generous': dict(allow=_exact(ALLOWED), methods='GET, POST, PUT, PATCH, DELETE, OPTIONS'),
     'clean_public': dict(allow=lambda o: True, wildcard=True, credentials=False, auth_required=False, vary=False),
     # one fault each
@@ -220,6 +229,20 @@ CORS_SERVERS = {
     'allowed_origin_rejected': dict(allow=_exact(('https://app.example.com/', 'http://localhost:5173'))),
     'extra_origin_allowed': dict(allow=_exact(ALLOWED + (STAGING,))),
 }
+
+
+# The same sloppy rules living only in the OPTIONS handler (the simple GETs are refused): a browser sends the
+# hostile origin's preflight, gets the grant and then sends the state-changing request with credentials.
+PREFLIGHT_ONLY = {
+    'null_origin_allowed': 'preflight_null_origin_allowed',
+    'prefix_match': 'preflight_prefix_match',
+    'suffix_match': 'preflight_suffix_match',
+    'unescaped_dot': 'preflight_unescaped_dot',
+    'subdomain_trust': 'preflight_subdomain_trust',
+    'http_origin_on_https': 'preflight_http_origin_on_https',
+}
+for _fid, _name in PREFLIGHT_ONLY.items():
+    CORS_SERVERS[_name] = dict(allow=_exact(ALLOWED), preflight_allow=CORS_SERVERS[_fid]['allow'])
 
 
 def cors_server(name):
@@ -252,7 +275,8 @@ class JwtPolicy:
     """How a JWT server signs and verifies; the defaults are correct, each option is one fault."""
 
     def __init__(self, secret=STRONG_SECRET, verify_secret=None, alg='HS256', lifetime=900, with_exp=True,
-                 accept_none=False, check_signature=True, check_exp=True, accept_empty_key=False, date_skew=0.0):
+                 accept_none=False, check_signature=True, check_exp=True, accept_empty_key=False, date_skew=0.0,
+                 skip_empty_signature=False, reject_empty_signature=False):
         self.secret = secret
         self.verify_secret = verify_secret if verify_secret is not None else secret
         self.alg = alg
@@ -263,6 +287,8 @@ class JwtPolicy:
         self.check_exp = check_exp
         self.accept_empty_key = accept_empty_key
         self.date_skew = date_skew
+        self.skip_empty_signature = skip_empty_signature
+        self.reject_empty_signature = reject_empty_signature
 
     def token(self, sub='42'):
         now = int(time.time())
@@ -281,7 +307,11 @@ class JwtPolicy:
         except ValueError:
             return False
         alg = header.get('alg')
-        if self.accept_none and str(alg).lower() == 'none':
+        if parts[2] == '' and self.reject_empty_signature:
+            return False  # a library that refuses an empty signature part as malformed
+        if parts[2] == '' and self.skip_empty_signature:
+            pass  # the fault (the CVE-2020-28042 class): no signature, nothing to verify, trusted whatever the alg
+        elif self.accept_none and str(alg).lower() == 'none':
             pass  # the fault: an unsigned token is trusted
         elif alg != self.alg:
             return False
@@ -334,6 +364,18 @@ JWT_SERVERS = {
     'lifetime_missing': dict(with_exp=False),
     'alg_not_allowed': dict(alg='HS512', secret=STRONG_SECRET + STRONG_SECRET),
 }
+
+
+# More servers with those faults, in other shapes: name -> the finding id (the root cause) to report.
+JWT_VARIANTS = {
+    # skips verification when the signature is empty: an unsigned "alg: none" token passes too, but the cause
+    # (and the fix) is the skipped verification, not alg none
+    'empty_signature_skipped': 'signature_not_verified',
+    # honours "alg: none" but refuses an empty signature part: only alg none with a signature kept gets in
+    'alg_none_with_signature': 'alg_none_accepted',
+}
+JWT_SERVERS['empty_signature_skipped'] = dict(skip_empty_signature=True)
+JWT_SERVERS['alg_none_with_signature'] = dict(accept_none=True, reject_empty_signature=True)
 
 
 def jwt_server(name):

@@ -10,7 +10,7 @@ the wrapper alone shows: check mode, an argument-spec error, one passing and one
 import pytest
 
 from conftest import require
-from fault_servers import ALLOWED, CORS_SERVERS, STAGING, ReferenceBackend, backend_available, cors_server, free_port, run_module
+from fault_servers import ALLOWED, ALLOWED_PORTS, CORS_SERVERS, PREFLIGHT_ONLY, STAGING, ReferenceBackend, backend_available, cors_server, free_port, run_module
 
 # id -> (severity, does the default fail_on=high fail the task)
 EXPECTED = {
@@ -41,7 +41,8 @@ def above_info(result):
 
 
 def test_every_finding_id_has_a_fault_server():
-    assert set(EXPECTED) == set(CORS_SERVERS) - {'clean', 'clean_generous', 'clean_public'}
+    clean = {'clean', 'clean_generous', 'clean_minimal', 'clean_port_prefix', 'clean_public'}
+    assert set(EXPECTED) == set(CORS_SERVERS) - clean - set(PREFLIGHT_ONLY.values())
 
 
 @pytest.mark.parametrize('fault', sorted(EXPECTED))
@@ -64,6 +65,27 @@ def test_one_fault_is_found_and_nothing_else(fault):
         assert fault in res['msg']
 
 
+@pytest.mark.parametrize('fault', sorted(PREFLIGHT_ONLY))
+def test_a_fault_only_in_the_preflight_handler_is_found(fault):
+    with cors_server(PREFLIGHT_ONLY[fault]) as srv:
+        res, dummy = audit(srv.url('/api/items'), fail_on='none')
+        preflights = [req for req in srv.seen if req[0] == 'OPTIONS']
+    assert above_info(res) == [fault], res['findings']
+    finding = res['findings'][0]
+    assert finding['severity'] == EXPECTED[fault]
+    assert finding['evidence']['method'] == 'OPTIONS'
+    # every crafted origin went as a preflight too
+    assert len(preflights) >= 2 * len(ALLOWED) + 10
+
+
+def test_declared_methods_count():
+    # the user says the frontend sends PUT and DELETE: a preflight granting only GET, POST is the outage
+    with cors_server('clean_minimal') as srv:
+        res, dummy = audit(srv.url('/api/items'), methods=['GET', 'POST', 'PUT', 'DELETE'], fail_on='none')
+    assert above_info(res) == ['allowed_origin_rejected', 'allowed_origin_rejected']
+    assert 'preflight PUT: method PUT not in Access-Control-Allow-Methods' in res['findings'][0]['evidence']['problems']
+
+
 def test_evidence_names_the_origin_and_headers():
     with cors_server('null_origin_allowed') as srv:
         res, dummy = audit(srv.url('/api/items'), fail_on='none')
@@ -74,8 +96,8 @@ def test_evidence_names_the_origin_and_headers():
     assert finding['evidence']['credentials'] is True
     with cors_server('prefix_match') as srv:
         res, dummy = audit(srv.url('/api/items'), fail_on='none')
-    assert sorted(res['findings'][0]['evidence']['origins']) == [
-        'http://localhost:5173.auraflow-probe.invalid', 'https://app.example.com.auraflow-probe.invalid']
+    # http://localhost:5173 has a port: "http://localhost:5173.auraflow-probe.invalid" is no origin a browser sends
+    assert sorted(res['findings'][0]['evidence']['origins']) == ['https://app.example.com.auraflow-probe.invalid']
     with cors_server('allowed_origin_rejected') as srv:
         res, dummy = audit(srv.url('/api/items'), fail_on='none')
     rejected = res['findings'][0]
@@ -84,11 +106,14 @@ def test_evidence_names_the_origin_and_headers():
     assert 'https://app.example.com' in rejected['message']
 
 
-@pytest.mark.parametrize('name', ['clean', 'clean_generous', 'clean_public'])
+@pytest.mark.parametrize('name', ['clean', 'clean_generous', 'clean_minimal', 'clean_port_prefix', 'clean_public'])
 def test_clean_servers_have_nothing_above_info(name):
+    # clean_minimal: the default methods are the CORS-safelisted ones; PUT/DELETE count once declared
+    # clean_port_prefix: the allowed origins carry ports, which only more digits (another port of the host) extend
+    args = {'allowed_origins': list(ALLOWED_PORTS)} if name == 'clean_port_prefix' else {}
     with cors_server(name) as srv:
         # one passing audit through the real CLI
-        res, proc = audit(srv.url('/api/items'), via_ansible=name == 'clean')
+        res, proc = audit(srv.url('/api/items'), via_ansible=name == 'clean', **args)
     assert proc.returncode == 0 and res['ok'] is True and res['changed'] is False
     assert above_info(res) == [], res['findings']
     assert res['summary']['failed'] == 0

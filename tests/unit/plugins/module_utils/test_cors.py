@@ -11,6 +11,7 @@ from ansible_collections.auraflow.ops.plugins.module_utils.cors import (
     Preflight,
     Probe,
     acceptance,
+    as_preflights,
     domain_suffixes,
     hostile_origins,
     judge,
@@ -78,7 +79,18 @@ def test_hostile_origins_never_include_an_allowed_one_and_keep_ports():
     assert len(origins) == len(set(origins))
     port = [p.origin for p in hostile_origins(['https://app.example.com:8443'], nonce='n3')]
     assert 'http://app.example.com:8443' in port and 'https://evilapp.example.com:8443' in port
-    assert 'https://app.example.com:8443.auraflow-probe.invalid' in port
+    # only more port digits extend an origin with a port: no prefix probe (a browser never sends ":8443.tld")
+    assert not any(p.kind == 'prefix' for p in hostile_origins(['https://app.example.com:8443'], nonce='n3'))
+    assert not any(o.startswith('https://app.example.com:8443') for o in port)
+    # a default port written out is no port at all
+    assert 'https://app.example.com.auraflow-probe.invalid' in [p.origin for p in hostile_origins(['https://app.example.com:443'])]
+
+
+def test_as_preflights_sends_every_crafted_origin_as_options():
+    probes = hostile_origins(['https://app.example.com'], nonce='n5')
+    preflights = as_preflights(probes)
+    assert [(p.kind, p.origin, p.base) for p in preflights] == [(p.kind, p.origin, p.base) for p in probes]
+    assert set(p.method for p in preflights) == {'OPTIONS'} and set(p.method for p in probes) == {'GET'}
 
 
 def test_hostile_origins_for_ip_and_localhost():
