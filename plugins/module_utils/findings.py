@@ -10,6 +10,8 @@ A finding has a stable ``id`` (part of the module's contract), a ``severity`` fr
 
 from __future__ import annotations
 
+from ansible.module_utils.common.parameters import remove_values
+
 SEVERITIES = ('info', 'low', 'medium', 'high', 'critical')
 _RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
 
@@ -115,6 +117,14 @@ class Verdict:
         """End the module with ``result(msg, **extra)``: fail_json when a finding fails, else exit_json."""
         conclude(module, self.result(msg, **extra), failed=not self.ok)
 
+    def exit_masked(self, module, msg, **extra):
+        """``exit``, with the module's no_log values masked by ``masked_result`` (finding ids and messages intact)."""
+        result = masked_result(self.result(msg, **extra), module.no_log_values)
+        result['invocation'] = {'module_args': remove_values(module.params, module.no_log_values)}
+        # masked already: Ansible's own pass over the result would mask a common-word secret inside the fixed texts
+        module.no_log_values.clear()
+        conclude(module, result, failed=not self.ok)
+
 
 def verdict(findings, fail_on='high'):
     """``Verdict(findings, fail_on)``."""
@@ -126,3 +136,37 @@ def conclude(module, result, failed):
     if failed:
         module.fail_json(**result)
     module.exit_json(**result)
+
+
+def masked_result(result, values):
+    """``result`` with every occurrence of the sensitive ``values`` masked as Ansible's no_log does - except the texts
+    a check writes from fixed templates and never fills with a secret: ``msg``, ``summary`` and each finding's ``id``,
+    ``severity`` and ``message`` (with the messages of findings merged into its ``also`` evidence).
+
+    Ansible masks every occurrence of a no_log value, also inside words: a secret that is a common word (``secret``)
+    turned ``weak_secret_signature`` into ``weak_********_signature``, an id no ``fail_on``, ``when:`` or AWX rule
+    matches. The secret itself stays masked wherever a value could carry it (evidence, facts, the invocation).
+    """
+    values = set(v for v in values if v)
+    if not values:
+        return dict(result)
+    out = {}
+    for key, value in result.items():
+        if key in ('msg', 'summary') or isinstance(value, bool) or value is None:
+            out[key] = value
+        elif key == 'findings':
+            out[key] = [_masked_finding(finding, values) for finding in value]
+        else:
+            out[key] = remove_values(value, values)
+    return out
+
+
+def _masked_finding(finding, values):
+    evidence = dict(finding.get('evidence') or {})
+    also = evidence.pop('also', None)
+    kept = dict((k, finding[k]) for k in ('id', 'severity', 'message') if k in finding)
+    kept['evidence'] = remove_values(evidence, values)
+    if also is not None:
+        kept['evidence']['also'] = [dict(item, **remove_values(dict((k, v) for k, v in item.items() if k not in ('message', 'severity')),
+                                                               values)) for item in also]
+    return kept

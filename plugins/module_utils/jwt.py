@@ -6,7 +6,8 @@
 * HS256/HS384/HS512 tokens: ``encode``, ``decode`` (no verification), ``verify_signature``
   (constant-time), base64url without padding.
 * Forged tokens for the live checks: ``forge_alg_none`` (``alg: none`` and its case variants,
-  empty signature), ``forge_tampered`` (a claim added, the original signature kept),
+  empty signature, or the original signature kept), ``forge_empty_signature`` (the token as issued
+  without its signature), ``forge_tampered`` (a claim added, the original signature kept),
   ``forge_resigned`` (the server's claims re-signed with a given key: fresh, expired, or with a
   wrong key).
 * ``crack`` tries a token against a list of candidate secrets (offline).
@@ -36,6 +37,7 @@ import re
 
 from ansible_collections.auraflow.ops.plugins.module_utils.durations import DurationError, parse_duration
 from ansible_collections.auraflow.ops.plugins.module_utils.findings import Finding
+from ansible_collections.auraflow.ops.plugins.module_utils.guessability import guess_bits
 from ansible_collections.auraflow.ops.plugins.module_utils.jwt_wordlist import WEAK_SECRETS
 
 HMAC_ALGORITHMS = {'HS256': hashlib.sha256, 'HS384': hashlib.sha384, 'HS512': hashlib.sha512}
@@ -163,12 +165,20 @@ def verify_signature(token, key):
 
 # -- forging -------------------------------------------------------------------------------------
 
-def forge_alg_none(token, variant='none'):
-    """The token's payload under ``{"alg": variant, "typ": "JWT"}`` with an empty signature."""
+def forge_alg_none(token, variant='none', keep_signature=False):
+    """The token's payload under its header with ``"alg": variant``, with an empty signature (or the original one
+    kept: a library that refuses an empty signature part may still honour ``alg: none``)."""
     tok = token if isinstance(token, Token) else decode(token)
     header = dict(tok.header)
     header['alg'] = variant
-    return '%s.%s.' % (_json_b64(header), tok.payload_b64)
+    return '%s.%s.%s' % (_json_b64(header), tok.payload_b64, tok.signature_b64 if keep_signature else '')
+
+
+def forge_empty_signature(token):
+    """The token as issued (its ``alg`` kept) with the signature removed: ``header.payload.`` - must be rejected
+    (a server that skips verification when there is no signature accepts it: the CVE-2020-28042 class)."""
+    tok = token if isinstance(token, Token) else decode(token)
+    return '%s.%s.' % (tok.header_b64, tok.payload_b64)
 
 
 def forge_tampered(token, value='1'):
@@ -379,13 +389,15 @@ def _common_words(text):
     return all(t in COMMON_WORDS or t.isdigit() for t in tokens)
 
 
-def estimate_entropy(secret):
+def estimate_entropy(secret, context=()):
     """An estimate of a secret's entropy in bits, and why: never above what its alphabet allows.
 
     Per character: log2 of the alphabet the character classes suggest (16 for hex digits, with
     ``-``/``_``/``:`` separators counted as nothing), lowered to the measured Shannon entropy when
     the characters are unevenly used; a repeated pattern counts once; a secret made only of common
-    words and digits gets 12 bits per word.
+    words and digits gets 12 bits per word. Lowered again to what an attacker who tries likely things
+    first needs (module_utils/guessability.py: words, sequences, keyboard runs, repeats, years, with
+    ``context`` and COMMON_WORDS tried first); ``patterns`` names the kinds found, never their text.
     """
     text = secret.decode('latin-1') if isinstance(secret, bytes) else secret
     reasons = []
@@ -419,8 +431,13 @@ def estimate_entropy(secret):
         count = len([t for t in re.split(r'[^A-Za-z0-9]+', text) if t])
         bits = min(bits, 12.0 * count)
         reasons.append('made of common words')
+    guessed, patterns = guess_bits(text, COMMON_WORDS.union(context))
+    if guessed < bits:
+        bits = guessed
+        reasons.append('guessable: ' + ', '.join(patterns))
     return {
         'bits': round(bits, 1),
+        'patterns': patterns,
         'alphabet': alphabet,
         'classes': classes,
         'shannon_bits_per_char': round(shannon_bits_per_char(text), 2),
@@ -457,7 +474,7 @@ def min_bytes_for(alg, min_secret_bytes):
     return max(int(min_secret_bytes), size)
 
 
-def secret_findings(secret, min_secret_bytes=32, alg='HS256', wordlist=(), source='secret'):
+def secret_findings(secret, min_secret_bytes=32, alg='HS256', wordlist=(), source='secret', context=()):
     """Findings about a configured secret (never containing it): missing, short, low entropy, in a wordlist."""
     if secret is None or secret == '' or (isinstance(secret, str) and not secret.strip()):
         return [Finding('secret_missing', 'critical', 'no JWT secret is configured (%s): the backend refuses to start in '
@@ -477,7 +494,7 @@ def secret_findings(secret, min_secret_bytes=32, alg='HS256', wordlist=(), sourc
                                 'the JWT secret (%s) is a well-known placeholder (%s match in the %s wordlist): anyone can '
                                 'forge tokens' % (source, builtin or extra, 'built-in' if builtin else 'given'),
                                 {'source': source, 'wordlist': 'built-in' if builtin else 'wordlist option', 'match': builtin or extra}))
-    estimate = estimate_entropy(secret)
+    estimate = estimate_entropy(secret, context)
     if estimate['bits'] < TARGET_BITS:
         severity = 'high' if estimate['bits'] < 64 else 'medium'
         evidence = {'source': source, 'length_bytes': len(key)}
@@ -540,7 +557,8 @@ class Outcome:
 def judge_live(outcomes, key_source=None):
     """Findings from the outcomes (by name) of the forged tokens; see the module documentation.
 
-    Names: ``control`` (the token as issued), ``none:<variant>``, ``tampered``, ``wrong_key:random``,
+    Names: ``control`` (the token as issued), ``none:<variant>`` (empty signature), ``none_signed`` (alg none, the
+    signature kept), ``empty_signature`` (alg kept, no signature), ``tampered``, ``wrong_key:random``,
     ``wrong_key:empty``, ``fresh`` (re-signed with the known key), ``expired`` (idem, exp in the past).
     ``key_source``: where the known key came from (``secret``, ``env_file``, ``wordlist``) or None.
     """
@@ -552,18 +570,33 @@ def judge_live(outcomes, key_source=None):
                                 control.evidence()))
         return findings
     nones = [o for name, o in sorted(outcomes.items()) if name.startswith('none:') and o.accepted]
-    if nones:
-        evidence = nones[0].evidence()
-        evidence['variants'] = [o.name.split(':', 1)[1] for o in nones]
+    empty = outcomes.get('empty_signature')
+    skipped = empty is not None and empty.accepted
+    signed_none = outcomes.get('none_signed')
+    # alg none honoured although the signature is there: nothing but alg none explains it
+    signed = signed_none is not None and signed_none.accepted
+    if signed or (nones and not skipped):
+        evidence = (nones[0] if nones else signed_none).evidence()
+        evidence['variants'] = [o.name.split(':', 1)[1] for o in nones] + (['none (signature kept)'] if signed else [])
         findings.append(Finding('alg_none_accepted', 'critical',
-                                'a token with "alg": "%s" and no signature is accepted: anyone can forge any identity'
-                                % evidence['variants'][0], evidence))
+                                'a token with "alg": "%s" is accepted %s: anyone can forge any identity'
+                                % (evidence['variants'][0].split(' ')[0], 'without a signature' if nones else 'with its signature ignored'),
+                                evidence))
     tampered = outcomes.get('tampered')
     not_verified = tampered is not None and tampered.accepted
     if not_verified:
         findings.append(Finding('signature_not_verified', 'critical',
                                 'a token whose payload was changed after signing is accepted: signatures are not verified',
                                 tampered.evidence()))
+    elif skipped:
+        # the unsigned alg-none tokens it let in are explained by the skipped verification (the fix is the same)
+        evidence = empty.evidence()
+        if nones:
+            evidence['also_accepted'] = [o.name for o in nones]
+        findings.append(Finding('signature_not_verified', 'critical',
+                                'a token with its signature removed (its "alg" kept) is accepted: verification is skipped '
+                                'when the signature is empty (the CVE-2020-28042 class), anyone can forge any identity',
+                                evidence))
     wrong = [o for name, o in sorted(outcomes.items()) if name.startswith('wrong_key:') and o.accepted]
     if wrong and not not_verified:
         evidence = wrong[0].evidence()

@@ -18,8 +18,9 @@ description:
     O(login_url) and O(login_body) (a fresh token is requested). At least one of the two sets is required.
   - 'Live checks, in order: the URL without a token must be refused (else the task fails: it is not a protected
     endpoint); the token as issued must be accepted (the control); then forged tokens are sent, each of which must be
-    refused: C(alg) V(none) (also V(None), V(NONE), V(nOnE)) without signature; a claim added to the payload with the
-    original signature kept; the claims re-signed with a random key and with an empty key; and, when the secret is
+    refused: C(alg) V(none) (also V(None), V(NONE), V(nOnE)) without signature, and V(none) with the original signature
+    kept; the token as issued with its signature removed (C(header.payload.), its C(alg) kept); a claim added to the
+    payload with the original signature kept; the claims re-signed with a random key and with an empty key; and, when the secret is
     known (given, read from O(env_file), or cracked from the wordlist), the claims re-signed with it, fresh (must be
     accepted) and expired one hour ago (must be refused). The issued token is tried offline against the built-in
     wordlist and O(wordlist). The server''s C(Date) header is compared with the local clock.'
@@ -28,8 +29,12 @@ description:
   - V(secret_missing) critical - no (or an empty) C(JWT_SECRET) / O(secret).
   - V(secret_too_short) high - fewer bytes than O(min_secret_bytes), and never fewer than the hash size of the
     algorithm (32 for HS256, 48 for HS384, 64 for HS512; RFC 7518 section 3.2).
-  - V(secret_low_entropy) high below an estimated 64 bits, medium below 128 (character classes, Shannon entropy,
-    repeated patterns, common words).
+  - V(secret_low_entropy) high below an estimated 64 bits, medium below 128. The estimate is the lower of brute force
+    over the secret's alphabet (character classes, Shannon entropy, repeated patterns) and the guesses of an attacker
+    who tries likely things first (zxcvbn-style) - common passwords and words (ranked), the vocabulary of placeholder
+    secrets (C(jwt), C(secret), C(production), the product's name), alphabet and digit sequences, keyboard runs,
+    repeats, years, a separator reused between the parts. The evidence names the kinds of patterns found
+    (C(patterns)), never the parts of the secret.
   - V(secret_in_wordlist) critical - the secret is a known placeholder (built-in list or O(wordlist); compared
     ignoring case and digits or punctuation appended).
   - V(lifetime_missing) medium when the lifetime is not configured (neither C(JWT_EXPIRES_IN) nor O(expires_in));
@@ -37,8 +42,11 @@ description:
   - V(lifetime_too_long) medium above O(max_lifetime), low above one hour (configured or issued lifetime).
   - V(alg_not_allowed) high (critical for V(none)) - the configured C(JWT_ALGORITHM) or the issued token's C(alg) is
     not in O(algorithms).
-  - V(alg_none_accepted) critical - an unsigned token with C(alg) V(none) is accepted.
-  - V(signature_not_verified) critical - a tampered payload is accepted (implies, and replaces, V(wrong_key_accepted)).
+  - V(alg_none_accepted) critical - a token with C(alg) V(none) is accepted, unsigned or with its signature ignored.
+  - V(signature_not_verified) critical - a tampered payload is accepted (implies, and replaces, V(wrong_key_accepted)),
+    or the token with its signature removed and its C(alg) kept is accepted (verification skipped for an empty
+    signature, the CVE-2020-28042 class; the unsigned C(alg) V(none) tokens such a server also accepts are explained by
+    it and listed in C(also_accepted), not reported as V(alg_none_accepted)).
   - V(weak_secret_signature) critical - the server's own token verifies with a wordlist secret (cracked offline,
     no secret needed).
   - V(expired_token_accepted) high - a correctly signed token whose C(exp) is an hour in the past is accepted (needs
@@ -51,7 +59,7 @@ description:
     or hosts with different C(.env) files). When the control fails, the forged-token checks are skipped.
   - The secret, the given or issued token and O(login_body) never appear in the result, in the diff, in warnings or
     error messages, at any verbosity. Findings and RV(token) carry lengths, algorithms, claim names and times only.
-    A secret read from O(env_file) and the issued token are registered as no_log values too.
+    A secret read from O(env_file), a cracked secret and the issued token are masked like no_log values too.
   - Read-only; supports check mode (the live requests are sent in check mode too).
 author:
   - auraflow.ops maintainers (@auraflow)
@@ -119,11 +127,12 @@ extends_documentation_fragment:
   - auraflow.ops.http_client
   - auraflow.ops.findings
 notes:
-  - Ansible replaces every occurrence of a no_log value in the result with C(********). A secret that is a short word
-    also used in the output (for example the placeholder C(secret)) is therefore masked wherever that word appears,
-    finding ids included (C(********_in_wordlist)); RV(summary.ids) keeps the ids as dictionary keys, which are not
-    masked.
-  - The live checks send about ten requests to O(url) and, with O(login_url), one login.
+  - Ansible replaces every occurrence of a no_log value in a result with C(********), also inside words, which would
+    turn the finding id C(weak_secret_signature) into C(weak_********_signature) when the secret is the word
+    C(secret). The module therefore masks its result itself - the evidence, the facts, the invocation - and leaves the
+    texts it writes from fixed templates intact - RV(msg), RV(summary) and each finding's C(id), C(severity) and
+    C(message), which never contain a secret.
+  - The live checks send about a dozen requests to O(url) and, with O(login_url), one login.
 seealso:
   - name: RFC 7519 JSON Web Token
     description: Claims (exp, iat, nbf).
@@ -241,7 +250,7 @@ summary:
       description: The threshold used.
       type: str
     ids:
-      description: Finding id to severity; ids as dictionary keys are never masked by no_log (see the notes).
+      description: Finding id to severity.
       type: dict
   sample: {"counts": {"info": 0, "low": 1, "medium": 0, "high": 0, "critical": 0}, "highest": "low", "failed": 0, "fail_on": "high",
            "ids": {"lifetime_too_long": "low"}}
@@ -265,6 +274,7 @@ from ansible_collections.auraflow.ops.plugins.module_utils.jwt import (
     crack,
     decode,
     forge_alg_none,
+    forge_empty_signature,
     forge_resigned,
     forge_tampered,
     judge_live,
@@ -486,6 +496,8 @@ class Checker:
         if outcomes['control'].accepted:
             for variant in NONE_VARIANTS:
                 outcomes['none:' + variant] = Outcome('none:' + variant, self.send(forge_alg_none(tok, variant)).status)
+            outcomes['none_signed'] = Outcome('none_signed', self.send(forge_alg_none(tok, 'none', keep_signature=True)).status)
+            outcomes['empty_signature'] = Outcome('empty_signature', self.send(forge_empty_signature(tok)).status)
             outcomes['tampered'] = Outcome('tampered', self.send(forge_tampered(tok, os.urandom(4).hex())).status)
             if hmac_alg:
                 outcomes['wrong_key:random'] = Outcome('wrong_key:random', self.send(forge_resigned(tok, random_key())).status)
@@ -574,8 +586,8 @@ def run_module():
     judged = verdict(merge(checker.findings), params['fail_on'])
     judged.summary['ids'] = dict((f.id, f.severity) for f in reversed(judged.findings))
     ran = ' and '.join(name for name, flag in (('config', config_set), ('live', live_set)) if flag)
-    judged.exit(module, judged.line('JWT check', '%s checks ran' % ran), token=checker.token, config=checker.config,
-                clock_skew=checker.skew, probes=checker.probes, not_run=checker.not_run)
+    judged.exit_masked(module, judged.line('JWT check', '%s checks ran' % ran), token=checker.token, config=checker.config,
+                       clock_skew=checker.skew, probes=checker.probes, not_run=checker.not_run)
 
 
 def main():

@@ -18,6 +18,7 @@ from conftest import require
 from fault_servers import (
     ANSIBLE_PLAYBOOK,
     JWT_SERVERS,
+    JWT_VARIANTS,
     ROOT,
     STRONG_SECRET,
     USER,
@@ -69,7 +70,50 @@ def env_file(tmp_path, **values):
 # -- live checks, one fault per server -----------------------------------------------------------
 
 def test_every_live_finding_id_has_a_fault_server():
-    assert set(EXPECTED) == set(JWT_SERVERS) - {'clean'}
+    assert set(EXPECTED) == set(JWT_SERVERS) - {'clean'} - set(JWT_VARIANTS)
+
+
+@pytest.mark.parametrize('name', sorted(JWT_VARIANTS))
+def test_the_root_cause_is_named(name):
+    with jwt_server(name) as srv:
+        res, dummy = live(srv, fail_on='none')
+    assert above_info(res) == [JWT_VARIANTS[name]], res['findings']
+    evidence = res['findings'][0]['evidence']
+    if name == 'empty_signature_skipped':
+        # the unsigned alg-none tokens it let in too are explained by the skipped verification
+        assert evidence['probe'] == 'empty_signature' and evidence['also_accepted'] == ['none:NONE', 'none:None', 'none:nOnE', 'none:none']
+    else:
+        assert evidence['probe'] == 'none_signed' and evidence['variants'] == ['none (signature kept)']
+
+
+def test_a_cracked_common_word_secret_keeps_the_ids_intact(tmp_path):
+    # "secret" is a wordlist word and a no_log value: Ansible's masking used to turn the finding id into
+    # weak_********_signature, which fail_on, when: and AWX cannot match
+    with jwt_server('clean') as srv:
+        srv.policy.secret = srv.policy.verify_secret = 'secret'
+        res, proc = live(srv, via_ansible=True)
+        assert proc.returncode != 0
+        assert 'weak_secret_signature' in [f['id'] for f in res['findings']]
+        assert res['summary']['ids']['weak_secret_signature'] == 'critical' and 'weak_secret_signature (critical)' in res['msg']
+        out, dummy = run_verbose('jwt_config_check', {'url': srv.url('/me'), 'login_url': srv.url('/login'), 'login_body': USER,
+                                                      'fail_on': 'none'})
+        assert 'weak_secret_signature' in out and 'weak_********' not in out
+    res, dummy = check(env_file=env_file(tmp_path, JWT_SECRET='secret', JWT_EXPIRES_IN='15m'), fail_on='none', via_ansible=True)
+    assert sorted(f['id'] for f in res['findings']) == ['secret_in_wordlist', 'secret_low_entropy', 'secret_too_short']
+    res, dummy = check(secret='secret', expires_in='15m', fail_on='none', via_ansible=True)
+    assert sorted(f['id'] for f in res['findings']) == ['secret_in_wordlist', 'secret_low_entropy', 'secret_too_short']
+    assert all('********' not in f['message'] for f in res['findings'])
+
+
+def test_a_cracked_secret_is_never_printed(tmp_path):
+    unique = 'Quokka-Marmalade-4711'
+    with jwt_server('clean') as srv:
+        srv.policy.secret = srv.policy.verify_secret = unique
+        out, proc = run_verbose('jwt_config_check', {'url': srv.url('/me'), 'login_url': srv.url('/login'), 'login_body': USER,
+                                                     'wordlist': ['nothing', unique], 'fail_on': 'none'})
+    assert proc.returncode == 0 and 'weak_secret_signature' in out
+    # the wordlist option carries it too: shown masked like any value the module knows is secret
+    assert_no_leak(out, unique, USER['password'])
 
 
 @pytest.mark.parametrize('fault', sorted(EXPECTED))
@@ -92,7 +136,7 @@ def test_one_fault_is_found_and_nothing_else(fault):
 def test_fault_details():
     with jwt_server('alg_none_accepted') as srv:
         res, dummy = live(srv, fail_on='none')
-    assert res['findings'][0]['evidence']['variants'] == ['NONE', 'None', 'nOnE', 'none']
+    assert res['findings'][0]['evidence']['variants'] == ['NONE', 'None', 'nOnE', 'none', 'none (signature kept)']
     with jwt_server('wrong_key_accepted') as srv:
         res, dummy = live(srv, fail_on='none')
     assert res['findings'][0]['evidence']['keys'] == ['empty']
@@ -108,7 +152,7 @@ def test_fault_details():
     with jwt_server('weak_secret_signature') as srv:
         res, dummy = live(srv, fail_on='none')
     # cracked: the secret is then known, so the expired-token check ran too (and passed)
-    assert res['not_run'] == [] and res['probes'] == 11
+    assert res['not_run'] == [] and res['probes'] == 13
 
 
 def test_clean_server_login_only():
@@ -164,8 +208,9 @@ def test_expired_check_needs_the_secret():
     ({'JWT_SECRET': '', 'JWT_EXPIRES_IN': '15m'}, [('secret_missing', 'critical')]),
     ({'JWT_SECRET': 'changeme', 'JWT_EXPIRES_IN': '15m'},
      [('secret_in_wordlist', 'critical'), ('secret_low_entropy', 'high'), ('secret_too_short', 'high')]),
+    # words an attacker tries first (it was medium: 12 bits a word)
     ({'JWT_SECRET': 'change-me-to-a-long-random-string', 'JWT_EXPIRES_IN': '15m'},
-     [('secret_in_wordlist', 'critical'), ('secret_low_entropy', 'medium')]),
+     [('secret_in_wordlist', 'critical'), ('secret_low_entropy', 'high')]),
     ({'JWT_SECRET': STRONG_SECRET[:20], 'JWT_EXPIRES_IN': '15m'}, [('secret_too_short', 'high'), ('secret_low_entropy', 'medium')]),
     ({'JWT_SECRET': STRONG_SECRET[:31], 'JWT_EXPIRES_IN': '15m'}, [('secret_too_short', 'high')]),
     ({'JWT_SECRET': 'ab' * 24, 'JWT_EXPIRES_IN': '15m'}, [('secret_low_entropy', 'high')]),

@@ -7,6 +7,7 @@ from ansible_collections.auraflow.ops.plugins.module_utils.findings import (
     Finding,
     conclude,
     failing,
+    masked_result,
     severity_rank,
     sort_findings,
     summarize,
@@ -122,3 +123,23 @@ def test_conclude(failed, how):
     with pytest.raises(Ended):
         conclude(module, {'changed': False, 'ok': not failed, 'msg': 'x'}, failed=failed)
     assert module.ended == (how, {'changed': False, 'ok': not failed, 'msg': 'x'})
+
+
+def test_masked_result_keeps_the_fixed_texts_and_masks_the_values():
+    # a secret that is a common word: Ansible's masking would garble the id and the messages
+    also = [{'severity': 'high', 'message': 'the JWT secret is short', 'source': 'secret'}]
+    result = {
+        'changed': False, 'ok': False, 'msg': 'JWT check failed: weak_secret_signature (critical)',
+        'findings': [{'id': 'weak_secret_signature', 'severity': 'critical', 'message': 'cracked: the secret is in the wordlist',
+                      'evidence': {'alg': 'HS256', 'hint': 'secret', 'also': also}}],
+        'config': {'env_file': '/etc/secret/.env', 'length': 6},
+        'summary': {'ids': {'weak_secret_signature': 'critical'}, 'failed': 1},
+    }
+    out = masked_result(result, {'secret', ''})
+    finding = out['findings'][0]
+    assert finding['id'] == 'weak_secret_signature' and finding['message'] == 'cracked: the secret is in the wordlist'
+    assert out['msg'] == result['msg'] and out['summary'] == result['summary'] and out['ok'] is False
+    assert finding['evidence']['hint'] == 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER' and finding['evidence']['alg'] == 'HS256'
+    assert finding['evidence']['also'] == [{'severity': 'high', 'message': 'the JWT secret is short', 'source': 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'}]
+    assert out['config'] == {'env_file': '/etc/********/.env', 'length': 6}
+    assert masked_result(result, set()) == result

@@ -4,6 +4,7 @@ import base64
 import hashlib
 import hmac
 import json
+import re
 import secrets
 import string
 import uuid
@@ -24,6 +25,7 @@ from ansible_collections.auraflow.ops.plugins.module_utils.jwt import (
     encode,
     estimate_entropy,
     forge_alg_none,
+    forge_empty_signature,
     forge_resigned,
     forge_tampered,
     judge_live,
@@ -103,6 +105,13 @@ def test_forge_alg_none_variants():
         tok = decode(forged)
         assert tok.alg == variant and tok.payload == decode(JWT_IO).payload and tok.signature_b64 == ''
         assert not verify_signature(forged, 'your-256-bit-secret')
+
+
+def test_forge_empty_signature_and_alg_none_with_the_signature_kept():
+    forged = forge_empty_signature(JWT_IO)
+    assert forged == JWT_IO.rsplit('.', 1)[0] + '.' and decode(forged).alg == 'HS256'
+    kept = decode(forge_alg_none(JWT_IO, 'none', keep_signature=True))
+    assert kept.alg == 'none' and kept.signature_b64 == JWT_IO.rsplit('.', 1)[1] and kept.payload == decode(JWT_IO).payload
 
 
 def test_forge_tampered_keeps_the_signature():
@@ -190,7 +199,8 @@ def test_severities_and_extra_wordlist():
     custom = secret_findings('company-leaked-' + STRONG, wordlist=['company-leaked-' + STRONG])
     assert ids(custom) == ['secret_in_wordlist'] and custom[0].evidence['wordlist'] == 'wordlist option'
     assert ids(secret_findings('my-super-secret-jwt-key-for-production')) == ['secret_low_entropy']
-    assert secret_findings('my-super-secret-jwt-key-for-production')[0].severity == 'medium'
+    # placeholder words an attacker tries first (was medium: 12 bits a word, 84 bits)
+    assert secret_findings('my-super-secret-jwt-key-for-production')[0].severity == 'high'
 
 
 def test_min_bytes_follow_the_hash_size():
@@ -208,7 +218,30 @@ def test_estimate_entropy_explains_itself():
     rep = estimate_entropy('password' * 4)
     assert rep['repeated_pattern'] and rep['bits'] < 64
     words = estimate_entropy('my-super-secret-jwt-key')
-    assert words['common_words'] and words['bits'] == 60.0
+    assert words['common_words'] and words['bits'] < 60.0 and 'guessable: dictionary word x4, separator x4' in words['reasons']
+
+
+@pytest.mark.parametrize('secret', [
+    'abcdefghijklmnopqrstuvwxyz012345',  # alphabet x length said 165 bits: two sequences
+    'qwertyuiopasdfghjklzxcvbnm123456',  # keyboard rows and the commonest password
+    'aura-flow-production-2024-jwt-secret!!',  # was medium (and passed the deploy preflight): words, a year, a repeat
+    'Summer2024!Summer2024!',
+    'zyxwvutsrqponmlkjihgfedcba9876543210',
+    '!@#$%^&*()qwertyuiop1qaz2wsx',
+])
+def test_guessable_secrets_are_high(secret):
+    found = dict((f.id, f) for f in secret_findings(secret, source='env_file'))
+    low = found['secret_low_entropy']
+    assert low.severity == 'high' and low.evidence['bits'] < 64 and low.evidence['patterns'], low.evidence
+    # the kinds of patterns are named, never the parts of the secret
+    evidence = json.dumps(low.evidence).lower()
+    assert secret not in low.message and not any(part in evidence for part in re.split(r'[^a-z]+', secret.lower()) if len(part) >= 4)
+
+
+def test_context_words_are_tried_first():
+    plain = estimate_entropy('nimbus-ledger-7734-Gq')['bits']
+    known = estimate_entropy('nimbus-ledger-7734-Gq', ['nimbus', 'ledger'])['bits']
+    assert known < plain - 10
 
 
 def test_wordlist_match_kinds():
@@ -280,8 +313,8 @@ def outcomes(**statuses):
     return dict((name.replace('__', ':'), Outcome(name.replace('__', ':'), status)) for name, status in statuses.items())
 
 
-CLEAN = dict(control=200, none__none=401, none__None=401, none__NONE=401, none__nOnE=401, tampered=401,
-             wrong_key__random=401, wrong_key__empty=401, fresh=200, expired=401)
+CLEAN = dict(control=200, none__none=401, none__None=401, none__NONE=401, none__nOnE=401, none_signed=401, empty_signature=401,
+             tampered=401, wrong_key__random=401, wrong_key__empty=401, fresh=200, expired=401)
 
 
 def test_judge_live_clean():
@@ -292,6 +325,12 @@ def test_judge_live_clean():
     ({'none__None': 200}, ['alg_none_accepted']),
     ({'tampered': 200, 'wrong_key__random': 200, 'wrong_key__empty': 200}, ['signature_not_verified']),
     ({'wrong_key__empty': 200}, ['wrong_key_accepted']),
+    # verification skipped for an empty signature: the unsigned alg-none tokens pass for that reason only
+    ({'empty_signature': 200, 'none__none': 200, 'none__None': 200, 'none__NONE': 200, 'none__nOnE': 200}, ['signature_not_verified']),
+    ({'empty_signature': 200}, ['signature_not_verified']),
+    # alg none honoured with the signature kept (an empty signature refused as malformed)
+    ({'none_signed': 200}, ['alg_none_accepted']),
+    ({'empty_signature': 200, 'none_signed': 200, 'none__none': 200}, ['alg_none_accepted', 'signature_not_verified']),
     ({'expired': 200}, ['expired_token_accepted']),
     ({'fresh': 401, 'expired': None}, ['valid_token_rejected']),
     ({'control': 401}, ['valid_token_rejected']),
