@@ -154,8 +154,8 @@ findings:
     - The findings, most severe first.
     - 'C(evidence): C(origin) (the origin sent), C(status) and C(headers) (the CORS response headers of that answer), and
       per id C(method) (C(GET) or C(OPTIONS): the request that was accepted), C(origins) (every accepted probe),
-      C(credentials), C(allowed_origin), C(also_accepted), C(problems), C(preflight), C(acao_values_seen), C(extra_methods), C(extra_headers), C(reflected_method),
-      C(reflected_header), C(wildcard), C(authenticated).'
+      C(credentials), C(allowed_origin), C(also_accepted), C(problems), C(preflight), C(acao_values_seen), C(extra_methods),
+      C(extra_headers), C(reflected_method), C(reflected_header), C(wildcard), C(authenticated).'
   sample: [{"id": "origin_reflected", "severity": "critical",
             "message": "an arbitrary origin is echoed in Access-Control-Allow-Origin: any web site can read these responses; with credentials",
             "evidence": {"origin": "https://auraflow-probe-3f9c.example", "credentials": true, "status": 200,
