@@ -361,14 +361,14 @@ def backend():
 def test_reference_backend_is_clean(backend):
     res, proc = check(env_file=backend.env_file, url=backend.url('/api/me'), login_url=backend.url('/api/auth/login'), login_body=DEMO)
     assert proc.returncode == 0 and res['ok'] is True and res['findings'] == [], res
-    assert res['not_run'] == [] and res['probes'] == 11
+    assert res['not_run'] == [] and res['probes'] == 13  # two more forged tokens: the empty signature, alg none with the signature kept
     assert res['token']['alg'] == 'HS256' and res['token']['lifetime'] == 900 and res['token']['verifies_with_configured_secret'] is True
     assert res['config']['lifetime'] == 900 and abs(res['clock_skew']) <= 1
 
 
 def test_reference_backend_live_only_and_config_only(backend):
     res, proc = check(url=backend.url('/api/me'), login_url=backend.url('/api/auth/login'), login_body=DEMO)
-    assert proc.returncode == 0 and res['findings'] == [] and res['probes'] == 9
+    assert proc.returncode == 0 and res['findings'] == [] and res['probes'] == 11
     res, proc = check(env_file=backend.env_file)
     assert proc.returncode == 0 and res['findings'] == [] and res['probes'] == 0
 
