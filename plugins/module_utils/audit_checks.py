@@ -8,11 +8,12 @@ id as the name and their severity; a finding above info is a failed check.
 The answers: ``public`` (through nginx, from the controller: ``cors``, ``cors_seconds``,
 ``cors_origins``, ``tls``, ``tls_seconds``, ``headers`` - the uri results, one per path), ``app``
 (host -> ``env`` stat, ``exposure``, ``jwt``, ``jwt_seconds``, ``group``), ``redis`` (the PING results
-asked from ``prober``), ``cache`` (the Redis hosts), ``db`` (host -> ``hba``, ``role``, ``role_name``).
+asked from ``prober``), ``redis_rights`` (host -> the ACL DRYRUN answers about the app user, asked from ``prober``), ``cache`` (the Redis hosts), ``db`` (host -> ``hba``, ``role``, ``role_name``).
 """
 
 from __future__ import annotations
 
+import json
 import re
 
 from ansible_collections.auraflow.ops.plugins.module_utils.verdicts import check, dig, get, number
@@ -166,6 +167,43 @@ def redis_checks(cache_hosts, prober, redis):
     return out
 
 
+REDIS_DENIED = re.compile(r"no permissions to run the '([^']+)' command", re.IGNORECASE)
+
+
+def redis_rights_checks(cache_hosts, prober, rights):
+    """The Redis application user may run none of the forbidden commands: ``rights`` maps each host to what the probe
+    printed, JSON ``{"auth", "replies": {command: ACL DRYRUN answer}}`` or ``{"error"}``. A command counts as refused only
+    when the answer says the user has no permissions; allowed (``+OK``) or unclear answers fail the check."""
+    out = []
+    for host in cache_hosts:
+        name = 'redis_app_least_privilege_' + host
+        raw = get(rights or {}, host)
+        try:
+            answer = json.loads(raw) if isinstance(raw, str) and raw.strip() else None
+        except ValueError:
+            answer = None
+        if not isinstance(answer, dict):
+            out.append(check(name, False, 'high', 'not checked: no answer from %s (%s)' % (prober or 'the first backend', _truncate(raw or 'not asked', 120))))
+            continue
+        if 'error' in answer or answer.get('auth') != '+OK':
+            why = answer.get('error') or 'the operator account was refused: %s' % answer.get('auth')
+            out.append(check(name, False, 'high', 'not checked: %s' % _truncate(why, 200)))
+            continue
+        replies = answer.get('replies') or {}
+        allowed = [c for c, reply in replies.items() if reply == '+OK']
+        unclear = ['%s (%s)' % (c, _truncate(reply, 60)) for c, reply in replies.items() if reply != '+OK' and not REDIS_DENIED.search(reply or '')]
+        if allowed or unclear or not replies:
+            parts = []
+            if allowed:
+                parts.append('the application user may run %s' % ', '.join(allowed))
+            if unclear:
+                parts.append('unclear answers: %s' % '; '.join(unclear))
+            out.append(check(name, False, 'high', '; '.join(parts) or 'no command was asked'))
+        else:
+            out.append(check(name, True, 'high', 'the application user is refused all %d: %s' % (len(replies), ', '.join(replies))))
+    return out
+
+
 def _ms(result):
     return round(sum(number(v, 0.0) for v in get(result, 'execution_time_ms', [0]) or [0]) / 1000, 3)
 
@@ -221,7 +259,7 @@ def _unique(values):
     return [str(v) for v in out]
 
 
-def audit_checks(public, app, db, cache_hosts=(), redis=None, prober='', hsts_min_age=31536000, max_exposure=2.5):
+def audit_checks(public, app, db, cache_hosts=(), redis=None, prober='', hsts_min_age=31536000, max_exposure=2.5, redis_rights=None):
     """Every check of a security audit, in the report's order (through nginx, backends, Redis, PostgreSQL)."""
     checks = cors_checks(get(public, 'cors', {}), get(public, 'cors_seconds', 0), get(public, 'cors_origins', []))
     checks += tls_checks(get(public, 'tls', {}), get(public, 'tls_seconds', 0))
@@ -231,6 +269,7 @@ def audit_checks(public, app, db, cache_hosts=(), redis=None, prober='', hsts_mi
     for host, answers in app.items():
         checks += backend_checks(host, answers, float(max_exposure))
     checks += redis_checks(cache_hosts, prober, redis or {})
+    checks += redis_rights_checks(cache_hosts, prober, redis_rights or {})
     for host, answers in db.items():
         checks += database_checks(host, answers)
     return checks

@@ -11,6 +11,7 @@ The JWT live checks log in once per run; only the first run does them (the app r
 import json
 import os
 import re
+import socket
 import urllib.parse
 
 import pytest
@@ -72,7 +73,7 @@ def test_the_deployed_lab_audits_clean(clean_run):
     names = {c['name'] for c in report['checks']}
     expected = {'cors_audit', 'tls_ssl3_refused', 'tls_1.0_refused', 'tls_1.1_refused', 'tls_1.2_accepted', 'tls_1.3_accepted',
                 'header_hsts', 'header_nosniff', 'header_referrer_policy', 'header_frame_options', 'server_tokens_off',
-                'redis_requires_auth_aura-cache1', 'pg_hba_scram_only_aura-db1', 'pg_hba_no_local_trust_aura-db1',
+                'redis_requires_auth_aura-cache1', 'redis_app_least_privilege_aura-cache1', 'pg_hba_scram_only_aura-db1', 'pg_hba_no_local_trust_aura-db1',
                 'pg_app_role_not_superuser_aura-db1', 'pg_app_role_least_privilege_aura-db1'}
     for host in ('aura-app1', 'aura-app2'):
         expected |= {'env_file_mode_' + host, 'unit_exposure_' + host, 'jwt_config_check_' + host}
@@ -82,6 +83,7 @@ def test_the_deployed_lab_audits_clean(clean_run):
     assert 'config and live checks ran' in check(report, 'jwt_config_check_aura-app1')[0]['detail']
     assert 'config checks ran' in check(report, 'jwt_config_check_aura-app2')[0]['detail']
     assert 'NOAUTH' in check(report, 'redis_requires_auth_aura-cache1')[0]['detail']
+    assert 'the application user is refused all 10: ACL SETUSER' in check(report, 'redis_app_least_privilege_aura-cache1')[0]['detail']
     assert 'alert protocol_version' in check(report, 'tls_1.0_refused')[0]['detail']
     assert set(changed_counts(out)) == {0}, out.split('PLAY RECAP')[-1]
     assert re.search(r'security_audit \S+: PASSED', out)
@@ -92,7 +94,7 @@ def test_verbose_output_leaks_no_secret(clean_run):
     assert rc == 0
     with open(SECRETS, encoding='utf-8') as handle:
         secrets = {key: str(value) for key, value in yaml.safe_load(handle).items() if value}
-    assert {'aura_db_password', 'aura_redis_password', 'aura_jwt_secret'} <= set(secrets)
+    assert {'aura_db_password', 'aura_redis_password', 'aura_redis_admin_password', 'aura_jwt_secret'} <= set(secrets)
     for key, value in secrets.items():
         for form in (value, urllib.parse.quote(value, safe='')):
             assert form not in out, '%s appears in the -vvv output' % key
@@ -129,3 +131,35 @@ def test_stricter_exposure_limit_fails_the_unit_exposure_checks(deployed):
         assert exposure['ok'] is False and '(max 0.5)' in exposure['detail']
     assert sorted(report['measured']['failing']) == ['unit_exposure_aura-app1', 'unit_exposure_aura-app2']
     assert 'security_audit failed at severity medium or above' in out
+
+
+def redis_as_app(*commands):
+    """Each command's first reply line, sent to aura-cache1 as the application's Redis user (its REDIS_URL's)."""
+    with open(SECRETS, encoding='utf-8') as handle:
+        password = yaml.safe_load(handle)['aura_redis_password']
+    replies = []
+    with socket.create_connection(('172.30.80.41', 6379), 5) as conn:
+        stream = conn.makefile('rb')
+        for words in [('AUTH', 'aura', password)] + [tuple(c.split()) for c in commands]:
+            conn.sendall(b''.join([b'*%d\r\n' % len(words)] + [b'$%d\r\n%s\r\n' % (len(w), w.encode()) for w in words]))
+            replies.append(stream.readline().decode().strip())
+    return replies[1:]
+
+
+def test_the_app_user_may_not_give_itself_rights(deployed):
+    # a compromised backend tries it for real: NOPERM, and the app's own commands still work
+    replies = redis_as_app('ACL SETUSER auraflow-probe off', 'CONFIG GET maxmemory', 'PING', 'SET auraflow:probe 1', 'DEL auraflow:probe')
+    if replies[0] == '+OK':
+        redis_as_app('ACL DELUSER auraflow-probe')  # the old ACL let it: leave no user behind
+    assert [r.split(' ')[0] for r in replies] == ['-NOPERM', '-NOPERM', '+PONG', '+OK', ':1'], replies
+
+
+def test_a_command_the_app_user_may_run_fails_the_rights_check(deployed):
+    # the audit told to expect GET refused: the lab's app user may run it, so the check fails and names it
+    rc, out, report = audit('-e', json.dumps({'audit_redis_forbidden': ['FLUSHALL', 'GET auraflow:probe']}), *NO_LOGIN)
+    assert rc != 0
+    rights = check(report, 'redis_app_least_privilege_aura-cache1')[0]
+    assert rights['ok'] is False and rights['severity'] == 'high'
+    assert rights['detail'] == 'the application user may run GET auraflow:probe'
+    assert report['measured']['failing'] == ['redis_app_least_privilege_aura-cache1']
+    assert set(changed_counts(out)) == {0}

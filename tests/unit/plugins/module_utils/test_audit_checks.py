@@ -1,7 +1,9 @@
 """Unit tests for plugins/module_utils/audit_checks.py: a security audit's answers -> checks."""
 
+import json
+
 from ansible_collections.auraflow.ops.plugins.module_utils.audit_checks import (
-    audit_checks, backend_checks, database_checks, header_checks, redis_checks, tls_checks,
+    audit_checks, backend_checks, database_checks, header_checks, redis_checks, redis_rights_checks, tls_checks,
 )
 
 GOOD_HEADERS = {'status': 200, 'strict_transport_security': 'max-age=31536000; includeSubDomains', 'x_content_type_options': 'nosniff',
@@ -63,6 +65,28 @@ def test_redis_must_refuse_an_unauthenticated_ping():
     assert checks['redis_requires_auth_c1']['ok'] and 'from app1 to 10.0.0.5:6379 answered: -NOAUTH' in checks['redis_requires_auth_c1']['detail']
     assert (checks['redis_requires_auth_c2']['ok'], checks['redis_requires_auth_c2']['severity']) == (False, 'critical')
     assert checks['redis_requires_auth_c3']['detail'] == 'not asked: no backend answered'
+
+
+def test_redis_app_user_rights():
+    denied = "This user has no permissions to run the '%s' command"
+    rights = {
+        'c1': json.dumps({'auth': '+OK', 'replies': {'ACL SETUSER x on': denied % 'acl|setuser', 'FLUSHALL': denied % 'flushall'}}),
+        'c2': json.dumps({'auth': '+OK', 'replies': {'ACL SETUSER x on': '+OK', 'FLUSHALL': denied % 'flushall',
+                                                     'CLIENT SETINFO x y': "ERR Command 'CLIENT' not found"}}),
+        'c3': json.dumps({'error': 'no operator account (set redis_admin_password on the Redis host)'}),
+        'c4': json.dumps({'auth': '-WRONGPASS invalid username-password pair or user is disabled.'}),
+        'c5': 'Traceback (most recent call last):',
+    }
+    checks = by_name(redis_rights_checks(['c1', 'c2', 'c3', 'c4', 'c5', 'c6'], 'app1', rights))
+    assert checks['redis_app_least_privilege_c1']['ok'] and 'refused all 2: ACL SETUSER x on, FLUSHALL' in checks['redis_app_least_privilege_c1']['detail']
+    bad = checks['redis_app_least_privilege_c2']
+    assert (bad['ok'], bad['severity']) == (False, 'high')
+    assert 'may run ACL SETUSER x on' in bad['detail'] and "unclear answers: CLIENT SETINFO x y (ERR Command 'CLIENT' not found)" in bad['detail']
+    assert 'FLUSHALL' not in bad['detail']
+    assert checks['redis_app_least_privilege_c3']['detail'] == 'not checked: no operator account (set redis_admin_password on the Redis host)'
+    assert 'the operator account was refused: -WRONGPASS' in checks['redis_app_least_privilege_c4']['detail']
+    assert not any(checks['redis_app_least_privilege_%s' % h]['ok'] for h in ('c3', 'c4', 'c5', 'c6'))
+    assert checks['redis_app_least_privilege_c6']['detail'] == 'not checked: no answer from app1 (not asked)'
 
 
 def test_pg_hba_and_app_role():
