@@ -41,11 +41,15 @@ def test_app_credentials_work_on_every_address(host):
 
 
 def test_dangerous_commands_denied_to_app(host):
-    for command in ('flushall', 'flushdb', 'config get maxmemory', 'debug sleep 0', "keys '*'", 'shutdown nosave'):
+    # the runbook's list, and what a compromised app could give itself rights, replicate the data away, watch every
+    # command or run scripts with (the role's default categories -@dangerous -@admin -@scripting and commands)
+    for command in ('flushall', 'flushdb', 'config get maxmemory', 'debug sleep 0', "keys '*'", 'shutdown nosave',
+                    'acl setuser probe on', 'acl whoami', 'replicaof no one', 'client kill id 1', 'client list', 'monitor',
+                    'migrate 127.0.0.1 1 k 0 1', 'script flush', "eval 'return 1' 0", 'info'):
         verdict = cli(host, 'acl dryrun aura', command, user=ADMIN)
         assert 'no permissions' in verdict.stdout, (command, verdict.stdout)
     assert cli(host, 'acl dryrun aura get x', user=ADMIN).stdout.strip() == 'OK'
-    for command in ('flushall', "keys '*'", 'shutdown nosave'):
+    for command in ('flushall', "keys '*'", 'shutdown nosave', 'acl setuser probe on', 'config set maxmemory 1'):
         out = cli(host, command, user=APP)
         assert 'NOPERM' in out.stdout + out.stderr, command
     assert cli(host, 'get', 'molecule:key', user=APP).stdout.strip() == 'v1'
