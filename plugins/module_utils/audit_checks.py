@@ -19,9 +19,10 @@ import re
 from ansible_collections.auraflow.ops.plugins.module_utils.verdicts import check, dig, get, number
 
 TLS_NAMES = {'SSLv3': 'tls_ssl3', 'TLSv1': 'tls_1.0', 'TLSv1.1': 'tls_1.1', 'TLSv1.2': 'tls_1.2', 'TLSv1.3': 'tls_1.3'}
-HEADERS = ('header_hsts', 'header_nosniff', 'header_referrer_policy', 'header_frame_options', 'server_tokens_off')
+HEADERS = ('header_hsts', 'header_nosniff', 'header_referrer_policy', 'header_frame_options', 'header_permissions_policy',
+           'server_tokens_off')
 HEADER_SEVERITY = {'header_hsts': 'medium', 'header_nosniff': 'low', 'header_referrer_policy': 'low',
-                   'header_frame_options': 'medium', 'server_tokens_off': 'low'}
+                   'header_frame_options': 'medium', 'header_permissions_policy': 'low', 'server_tokens_off': 'low'}
 WEAK_METHODS = ('trust', 'md5', 'password')
 REDIS_REFUSES = re.compile(r'-(NOAUTH|WRONGPASS|DENIED)')
 EXPOSURE = re.compile(r'Overall exposure level for \S+: ([0-9.]+)')
@@ -78,14 +79,19 @@ def header_checks(answers, hsts_min_age=31536000, path_key='audit_path'):
         frame = (get(answer, 'x_frame_options', '') or '').upper().strip()
         if frame not in ('DENY', 'SAMEORIGIN') and 'frame-ancestors' not in (get(answer, 'content_security_policy', '') or '').lower():
             bad['header_frame_options'].append(where + ' (no X-Frame-Options DENY/SAMEORIGIN nor CSP frame-ancestors)')
+        permissions = (get(answer, 'permissions_policy', '') or '').strip()
+        if not permissions:
+            bad['header_permissions_policy'].append('%s (absent)' % where)
         server = get(answer, 'server', '') or ''
         if re.search('[0-9]', server):
             bad['server_tokens_off'].append('%s (Server: %s)' % (where, server))
-        seen = {'hsts': hsts, 'server': server or 'absent', 'referrer': referrer, 'frame': frame or 'CSP frame-ancestors'}
+        seen = {'hsts': hsts, 'server': server or 'absent', 'referrer': referrer, 'frame': frame or 'CSP frame-ancestors',
+                'permissions': permissions}
     good = {'header_hsts': 'Strict-Transport-Security %s (min max-age %d)' % (seen.get('hsts', ''), hsts_min_age),
             'header_nosniff': 'X-Content-Type-Options nosniff',
             'header_referrer_policy': 'Referrer-Policy %s' % seen.get('referrer', ''),
             'header_frame_options': 'framing denied (%s)' % seen.get('frame', ''),
+            'header_permissions_policy': 'Permissions-Policy %s' % seen.get('permissions', ''),
             'server_tokens_off': 'Server: %s (no version)' % seen.get('server', '')}
     seconds = round(sum(_seconds(get(a, 'elapsed', 0)) for a in answers), 2)
     paths = ', '.join(str(get(a, path_key, '?')) for a in answers)

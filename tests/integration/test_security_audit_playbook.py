@@ -72,7 +72,8 @@ def test_the_deployed_lab_audits_clean(clean_run):
         assert item['severity'] in ('info', 'low', 'medium', 'high', 'critical'), item
     names = {c['name'] for c in report['checks']}
     expected = {'cors_audit', 'tls_ssl3_refused', 'tls_1.0_refused', 'tls_1.1_refused', 'tls_1.2_accepted', 'tls_1.3_accepted',
-                'header_hsts', 'header_nosniff', 'header_referrer_policy', 'header_frame_options', 'server_tokens_off',
+                'header_hsts', 'header_nosniff', 'header_referrer_policy', 'header_frame_options', 'header_permissions_policy',
+                'server_tokens_off',
                 'redis_requires_auth_aura-cache1', 'redis_app_least_privilege_aura-cache1', 'pg_hba_scram_only_aura-db1', 'pg_hba_no_local_trust_aura-db1',
                 'pg_app_role_not_superuser_aura-db1', 'pg_app_role_least_privilege_aura-db1'}
     for host in ('aura-app1', 'aura-app2'):

@@ -7,7 +7,8 @@ from ansible_collections.auraflow.ops.plugins.module_utils.audit_checks import (
 )
 
 GOOD_HEADERS = {'status': 200, 'strict_transport_security': 'max-age=31536000; includeSubDomains', 'x_content_type_options': 'nosniff',
-                'referrer_policy': 'strict-origin-when-cross-origin', 'x_frame_options': 'DENY', 'server': 'nginx', 'elapsed': 1}
+                'referrer_policy': 'strict-origin-when-cross-origin', 'x_frame_options': 'DENY', 'server': 'nginx', 'elapsed': 1,
+                'permissions_policy': 'camera=(), microphone=()'}
 
 
 def by_name(checks):
@@ -26,6 +27,9 @@ def test_headers_pass_on_good_answers_and_name_each_bad_path():
     assert '/api/me (Server: nginx/1.22.1)' in checks['server_tokens_off']['detail']
     assert checks['header_frame_options']['detail'] == 'wrong on /x (no answer: refused)'  # CSP frame-ancestors is enough
     assert not checks['header_referrer_policy']['ok']
+    missing = by_name(header_checks([dict(GOOD_HEADERS, audit_path='/', permissions_policy=None)], 31536000, path_key='audit_path'))
+    assert (missing['header_permissions_policy']['ok'], missing['header_permissions_policy']['severity']) == (False, 'low')
+    assert missing['header_permissions_policy']['detail'] == 'wrong on / (absent)'
     assert all(not c['ok'] and c['detail'] == 'no path was asked' for c in header_checks([], 1))
 
 
