@@ -4,7 +4,7 @@
 """Jinja filters of the judging roles: the answers their probes kept become the report's checks.
 
 ``hostvars | auraflow.ops.diagnose_checks(db, app, web, public, settings)`` (roles/diagnose),
-``hostvars | auraflow.ops.audit_checks(app, db, cache, public, settings)`` (roles/audit),
+``hostvars | auraflow.ops.audit_checks(app, db, cache, public, settings, web=)`` (roles/audit),
 ``hostvars | auraflow.ops.slo_measurements(app, hosts, nginx_health, public_load)`` (roles/slo),
 ``checks | auraflow.ops.failing_checks(fail_on)``. The logic is in module_utils (diagnose_checks,
 audit_checks, slo_report, verdicts), unit-tested there."""
@@ -38,7 +38,7 @@ def diagnose_checks(hostvars, db, app, web, public=None, settings=None):
         raise AnsibleFilterError('diagnose_checks: %s' % exc) from exc
 
 
-def audit_checks(hostvars, app, db, cache=None, public=None, settings=None):
+def audit_checks(hostvars, app, db, cache=None, public=None, settings=None, web=None):
     settings = dict(settings or {})
     app_answers = _answers(hostvars, app, 'audit_answers')
     prober = (list(app or []) or [''])[0]
@@ -47,7 +47,9 @@ def audit_checks(hostvars, app, db, cache=None, public=None, settings=None):
                                   redis=verdicts.get(app_answers.get(prober, {}), 'redis', {}), prober=prober,
                                   redis_rights=verdicts.get(app_answers.get(prober, {}), 'redis_rights', {}),
                                   hsts_min_age=int(settings.get('hsts_min_age', 31536000)),
-                                  max_exposure=float(settings.get('max_exposure', 2.5)))
+                                  max_exposure=float(settings.get('max_exposure', 2.5)),
+                                  web=_answers(hostvars, web, 'audit_answers'),
+                                  max_client_timeout=settings.get('max_client_timeout', '30s'))
     except (TypeError, ValueError) as exc:
         raise AnsibleFilterError('audit_checks: %s' % exc) from exc
 

@@ -8,7 +8,8 @@ id as the name and their severity; a finding above info is a failed check.
 The answers: ``public`` (through nginx, from the controller: ``cors``, ``cors_seconds``,
 ``cors_origins``, ``tls``, ``tls_seconds``, ``headers`` - the uri results, one per path), ``app``
 (host -> ``env`` stat, ``exposure``, ``jwt``, ``jwt_seconds``, ``group``), ``redis`` (the PING results
-asked from ``prober``), ``redis_rights`` (host -> the ACL DRYRUN answers about the app user, asked from ``prober``), ``cache`` (the Redis hosts), ``db`` (host -> ``hba``, ``role``, ``role_name``).
+asked from ``prober``), ``redis_rights`` (host -> the ACL DRYRUN answers about the app user, asked from ``prober``),
+``web`` (host -> ``nginx_config``, the output of ``nginx -T``), ``cache`` (the Redis hosts), ``db`` (host -> ``hba``, ``role``, ``role_name``).
 """
 
 from __future__ import annotations
@@ -210,6 +211,72 @@ def redis_rights_checks(cache_hosts, prober, rights):
     return out
 
 
+_NGINX_TIME = re.compile(r'(\d+)(ms|s|m|h|d|w|M|y)?')
+_NGINX_UNITS = {'ms': 0.001, 's': 1, 'm': 60, 'h': 3600, 'd': 86400, 'w': 604800, 'M': 2592000, 'y': 31536000, None: 1}
+
+
+def nginx_seconds(text):
+    """Seconds of an nginx time (``10s``, ``1m30s``, ``500ms``, ``60``); None when it is not one."""
+    value = str(text or '').strip()
+    if not value or _NGINX_TIME.sub('', value):
+        return None
+    return sum(int(n) * _NGINX_UNITS[unit or None] for n, unit in _NGINX_TIME.findall(value))
+
+
+def _api_locations(config):
+    """(path, body) of every ``location`` block for /api in the text of ``nginx -T`` (blocks without nested blocks)."""
+    return [(m.group(1), m.group(2)) for m in re.finditer(r'^\s*location\s+(?:[=^~]+\s*)?(/api\S*)\s*\{([^{}]*)\}', config, re.M)]
+
+
+def _directive(text, name):
+    """The values of directive ``name`` (not commented out) in ``text``."""
+    return [m.group(1).strip() for m in re.finditer(r'^[^#\n]*?\b%s\s+([^;]*);' % re.escape(name), text, re.M)]
+
+
+def nginx_checks(host, answers, max_client_timeout='30s'):
+    """The nginx configuration a web host runs with (``nginx -T``): every /api location limits requests and
+    connections per client (limit_req, limit_conn) and is not gzipped (BREACH: its JSON carries tokens), and slow
+    clients are cut off (client_header_timeout, client_body_timeout set and at most ``max_client_timeout``)."""
+    config = get(answers, 'nginx_config', '') or ''
+    names = ('nginx_api_limits_' + host, 'nginx_api_no_gzip_' + host, 'nginx_client_timeouts_' + host)
+    severities = ('medium', 'medium', 'low')
+    if not config.strip():
+        why = 'no configuration read: %s' % _truncate(get(answers, 'nginx_error', '') or get(answers, 'msg', 'not audited'), 160)
+        return [check(name, False, severity, why) for name, severity in zip(names, severities)]
+    locations = _api_locations(config)
+    out = []
+    unlimited = [path for path, body in locations if not _directive(body, 'limit_req') or not _directive(body, 'limit_conn')]
+    if not locations:
+        out.append(check(names[0], False, severities[0], 'no location for /api found'))
+    elif unlimited:
+        out.append(check(names[0], False, severities[0], 'no limit_req and limit_conn in location %s' % ', '.join(unlimited)))
+    else:
+        out.append(check(names[0], True, severities[0], 'limit_req and limit_conn in location %s' % ', '.join(p for p, dummy in locations)))
+    gzip_everywhere = 'on' in [v.lower() for v in _directive(config, 'gzip')]
+    gzipped = [path for path, body in locations if gzip_everywhere and 'off' not in [v.lower() for v in _directive(body, 'gzip')]]
+    if gzipped:
+        out.append(check(names[1], False, severities[1], 'gzip on for location %s: compressed tokens over TLS leak by size (BREACH)'
+                         % ', '.join(gzipped)))
+    else:
+        out.append(check(names[1], bool(locations), severities[1], 'no gzip on /api' if locations else 'no location for /api found'))
+    limit = nginx_seconds(max_client_timeout)
+    limit = 30 if limit is None else limit
+    problems = []
+    for name in ('client_header_timeout', 'client_body_timeout'):
+        values = _directive(config, name)
+        seconds = [nginx_seconds(v) for v in values]
+        if not values:
+            problems.append('%s not set (nginx default 60s)' % name)
+        elif any(s is None or s > limit for s in seconds):
+            problems.append('%s %s' % (name, ', '.join(values)))
+    out.append(check(names[2], not problems, severities[2],
+                     ('slow clients may hold a connection: %s (max %s)' % ('; '.join(problems), max_client_timeout)) if problems
+                     else 'client_header_timeout %s, client_body_timeout %s (max %s)' % (
+                         ', '.join(_directive(config, 'client_header_timeout')), ', '.join(_directive(config, 'client_body_timeout')),
+                         max_client_timeout)))
+    return out
+
+
 def _ms(result):
     return round(sum(number(v, 0.0) for v in get(result, 'execution_time_ms', [0]) or [0]) / 1000, 3)
 
@@ -265,7 +332,8 @@ def _unique(values):
     return [str(v) for v in out]
 
 
-def audit_checks(public, app, db, cache_hosts=(), redis=None, prober='', hsts_min_age=31536000, max_exposure=2.5, redis_rights=None):
+def audit_checks(public, app, db, cache_hosts=(), redis=None, prober='', hsts_min_age=31536000, max_exposure=2.5, redis_rights=None,
+                 web=None, max_client_timeout='30s'):
     """Every check of a security audit, in the report's order (through nginx, backends, Redis, PostgreSQL)."""
     checks = cors_checks(get(public, 'cors', {}), get(public, 'cors_seconds', 0), get(public, 'cors_origins', []))
     checks += tls_checks(get(public, 'tls', {}), get(public, 'tls_seconds', 0))
@@ -276,6 +344,8 @@ def audit_checks(public, app, db, cache_hosts=(), redis=None, prober='', hsts_mi
         checks += backend_checks(host, answers, float(max_exposure))
     checks += redis_checks(cache_hosts, prober, redis or {})
     checks += redis_rights_checks(cache_hosts, prober, redis_rights or {})
+    for host, answers in (web or {}).items():
+        checks += nginx_checks(host, answers, max_client_timeout)
     for host, answers in db.items():
         checks += database_checks(host, answers)
     return checks

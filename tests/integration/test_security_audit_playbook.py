@@ -52,7 +52,7 @@ def clean_run(deployed, installed):
     """One full run at -vvv (with the live JWT checks) the way a user runs it: auraflow.ops.security_audit
     from the installed collection, in a directory of their own, over SSH as deploy with sudo
     (inventories/lab-ssh). Shared by the clean and the no-leak tests."""
-    with over_ssh('aura-app1', 'aura-app2', 'aura-db1'):  # the hosts its plays run on
+    with over_ssh('aura-web1', 'aura-app1', 'aura-app2', 'aura-db1'):  # the hosts its plays run on
         rc, out = run_installed(installed, 'security_audit', *SSH, '-vvv', timeout=600)
     found = re.findall(r'report: (\S+/security_audit-\d{8}T\d{6}Z\.json)', out)
     assert found and found[-1].startswith(os.path.join(installed['cwd'], 'reports') + '/'), out[-3000:]
@@ -75,7 +75,8 @@ def test_the_deployed_lab_audits_clean(clean_run):
                 'header_hsts', 'header_nosniff', 'header_referrer_policy', 'header_frame_options', 'header_permissions_policy',
                 'server_tokens_off',
                 'redis_requires_auth_aura-cache1', 'redis_app_least_privilege_aura-cache1', 'pg_hba_scram_only_aura-db1', 'pg_hba_no_local_trust_aura-db1',
-                'pg_app_role_not_superuser_aura-db1', 'pg_app_role_least_privilege_aura-db1'}
+                'pg_app_role_not_superuser_aura-db1', 'pg_app_role_least_privilege_aura-db1',
+                'nginx_api_limits_aura-web1', 'nginx_api_no_gzip_aura-web1', 'nginx_client_timeouts_aura-web1'}
     for host in ('aura-app1', 'aura-app2'):
         expected |= {'env_file_mode_' + host, 'unit_exposure_' + host, 'jwt_config_check_' + host}
     assert expected <= names, expected - names
@@ -84,6 +85,8 @@ def test_the_deployed_lab_audits_clean(clean_run):
     assert 'config and live checks ran' in check(report, 'jwt_config_check_aura-app1')[0]['detail']
     assert 'config checks ran' in check(report, 'jwt_config_check_aura-app2')[0]['detail']
     assert 'NOAUTH' in check(report, 'redis_requires_auth_aura-cache1')[0]['detail']
+    assert check(report, 'nginx_client_timeouts_aura-web1')[0]['detail'] == (
+        'client_header_timeout 10s, client_body_timeout 10s (max 30s)')
     assert 'the application user is refused all 10: ACL SETUSER' in check(report, 'redis_app_least_privilege_aura-cache1')[0]['detail']
     assert 'alert protocol_version' in check(report, 'tls_1.0_refused')[0]['detail']
     assert set(changed_counts(out)) == {0}, out.split('PLAY RECAP')[-1]

@@ -3,7 +3,8 @@
 import json
 
 from ansible_collections.auraflow.ops.plugins.module_utils.audit_checks import (
-    audit_checks, backend_checks, database_checks, header_checks, redis_checks, redis_rights_checks, tls_checks,
+    audit_checks, backend_checks, database_checks, header_checks, nginx_checks, nginx_seconds, redis_checks, redis_rights_checks,
+    tls_checks,
 )
 
 GOOD_HEADERS = {'status': 200, 'strict_transport_security': 'max-age=31536000; includeSubDomains', 'x_content_type_options': 'nosniff',
@@ -131,3 +132,62 @@ def test_the_whole_audit_keeps_module_finding_ids_and_the_row_shape():
     assert [c['name'] for c in checks][:2] == ['cors_audit', 'allowed_origin_rejected']
     for item in checks:
         assert set(item) == {'name', 'ok', 'severity', 'detail', 'seconds'} and isinstance(item['ok'], bool)
+
+
+NGINX_T = """# configuration file /etc/nginx/nginx.conf:
+http {
+    gzip on;
+    include /etc/nginx/conf.d/*.conf;
+}
+# configuration file /etc/nginx/conf.d/aura-flow.conf:
+limit_req_zone $aura_api_client zone=aura_api:10m rate=30r/s;
+client_header_timeout 10s;
+client_body_timeout 10s;
+server {
+    gzip on;
+    gzip_types application/json;
+    location /api/ {
+        limit_req zone=aura_api burst=60 nodelay;
+        limit_conn aura_api_conn 40;
+        limit_req_status 429;
+        gzip off;
+        include aura-flow-incident/api-*.conf;
+        proxy_pass http://aura_backend;
+    }
+    location /api/auth/ {
+        limit_req zone=aura_auth burst=10 nodelay;
+        limit_conn aura_api_conn 40;
+        gzip off;
+        proxy_pass http://aura_backend;
+    }
+}
+"""
+
+
+def test_nginx_configuration():
+    good = by_name(nginx_checks('web1', {'nginx_config': NGINX_T}))
+    assert all(c['ok'] for c in good.values()), good
+    assert good['nginx_api_limits_web1']['detail'] == 'limit_req and limit_conn in location /api/, /api/auth/'
+    assert good['nginx_client_timeouts_web1']['detail'] == 'client_header_timeout 10s, client_body_timeout 10s (max 30s)'
+    # the old site: gzip on /api, no general limit, nginx's default timeouts
+    old = NGINX_T.replace('        gzip off;\n', '').replace('        limit_conn aura_api_conn 40;\n', '')
+    old = old.replace('        limit_req zone=aura_api burst=60 nodelay;\n', '').replace('client_header_timeout 10s;\n', '')
+    old = old.replace('client_body_timeout 10s;', 'client_body_timeout 2m;')
+    bad = by_name(nginx_checks('web1', {'nginx_config': old}))
+    assert (bad['nginx_api_limits_web1']['ok'], bad['nginx_api_limits_web1']['severity']) == (False, 'medium')
+    assert bad['nginx_api_limits_web1']['detail'] == 'no limit_req and limit_conn in location /api/, /api/auth/'
+    assert bad['nginx_api_no_gzip_web1']['detail'].startswith('gzip on for location /api/, /api/auth/: compressed tokens')
+    assert bad['nginx_client_timeouts_web1']['detail'] == (
+        'slow clients may hold a connection: client_header_timeout not set (nginx default 60s); client_body_timeout 2m (max 30s)')
+    # gzip off everywhere is fine without a per-location gzip off; a commented directive does not count
+    plain = by_name(nginx_checks('web1', {'nginx_config': old.replace('gzip on;', 'gzip off;')}))
+    assert plain['nginx_api_no_gzip_web1']['ok']
+    commented = by_name(nginx_checks('web1', {'nginx_config': NGINX_T.replace('        limit_conn aura_api_conn 40;\n        gzip off;\n        proxy',
+                                                                               '        # limit_conn aura_api_conn 40;\n        gzip off;\n        proxy')}))
+    assert commented['nginx_api_limits_web1']['detail'] == 'no limit_req and limit_conn in location /api/auth/'
+    none = nginx_checks('web1', {'nginx_config': '', 'nginx_error': 'nginx: command not found'})
+    assert [c['ok'] for c in none] == [False] * 3 and none[0]['detail'] == 'no configuration read: nginx: command not found'
+
+
+def test_nginx_seconds():
+    assert [nginx_seconds(v) for v in ('10s', '1m30s', '500ms', '60', '2h', 'soon', '', '10 s')] == [10, 90, 0.5, 60, 7200, None, None, None]
