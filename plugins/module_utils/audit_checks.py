@@ -8,8 +8,9 @@ id as the name and their severity; a finding above info is a failed check.
 The answers: ``public`` (through nginx, from the controller: ``cors``, ``cors_seconds``,
 ``cors_origins``, ``tls``, ``tls_seconds``, ``headers`` - the uri results, one per path), ``app``
 (host -> ``env`` stat, ``exposure``, ``jwt``, ``jwt_seconds``, ``group``), ``redis`` (the PING results
-asked from ``prober``), ``redis_rights`` (host -> the ACL DRYRUN answers about the app user, asked from ``prober``),
-``web`` (host -> ``nginx_config``, the output of ``nginx -T``), ``cache`` (the Redis hosts), ``db`` (host -> ``hba``, ``role``, ``role_name``).
+asked from ``prober``), ``redis_rights`` (host -> the ACL DRYRUN answers about the app user, asked from
+``prober``), ``web`` (host -> ``nginx_config``, the output of ``nginx -T``), ``cache`` (the Redis hosts), ``db``
+(host -> ``hba``, ``role``, ``role_name``).
 """
 
 from __future__ import annotations
