@@ -182,8 +182,8 @@ def test_nginx_configuration():
     # gzip off everywhere is fine without a per-location gzip off; a commented directive does not count
     plain = by_name(nginx_checks('web1', {'nginx_config': old.replace('gzip on;', 'gzip off;')}))
     assert plain['nginx_api_no_gzip_web1']['ok']
-    commented = by_name(nginx_checks('web1', {'nginx_config': NGINX_T.replace('        limit_conn aura_api_conn 40;\n        gzip off;\n        proxy',
-                                                                               '        # limit_conn aura_api_conn 40;\n        gzip off;\n        proxy')}))
+    live = '        limit_conn aura_api_conn 40;\n        gzip off;\n        proxy'
+    commented = by_name(nginx_checks('web1', {'nginx_config': NGINX_T.replace(live, '        # ' + live.lstrip())}))
     assert commented['nginx_api_limits_web1']['detail'] == 'no limit_req and limit_conn in location /api/auth/'
     none = nginx_checks('web1', {'nginx_config': '', 'nginx_error': 'nginx: command not found'})
     assert [c['ok'] for c in none] == [False] * 3 and none[0]['detail'] == 'no configuration read: nginx: command not found'
