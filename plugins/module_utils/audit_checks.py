@@ -262,19 +262,16 @@ def nginx_checks(host, answers, max_client_timeout='30s'):
         out.append(check(names[1], bool(locations), severities[1], 'no gzip on /api' if locations else 'no location for /api found'))
     limit = nginx_seconds(max_client_timeout)
     limit = 30 if limit is None else limit
+    timeouts = dict((name, _directive(config, name)) for name in ('client_header_timeout', 'client_body_timeout'))
     problems = []
-    for name in ('client_header_timeout', 'client_body_timeout'):
-        values = _directive(config, name)
-        seconds = [nginx_seconds(v) for v in values]
+    for name, values in timeouts.items():
         if not values:
             problems.append('%s not set (nginx default 60s)' % name)
-        elif any(s is None or s > limit for s in seconds):
+        elif any(s is None or s > limit for s in (nginx_seconds(v) for v in values)):
             problems.append('%s %s' % (name, ', '.join(values)))
     out.append(check(names[2], not problems, severities[2],
                      ('slow clients may hold a connection: %s (max %s)' % ('; '.join(problems), max_client_timeout)) if problems
-                     else 'client_header_timeout %s, client_body_timeout %s (max %s)' % (
-                         ', '.join(_directive(config, 'client_header_timeout')), ', '.join(_directive(config, 'client_body_timeout')),
-                         max_client_timeout)))
+                     else '%s (max %s)' % (', '.join('%s %s' % (n, ', '.join(v)) for n, v in timeouts.items()), max_client_timeout)))
     return out
 
 
