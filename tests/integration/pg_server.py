@@ -166,6 +166,10 @@ class PgCluster:
     def scratch_databases(self):
         return self.databases('auraflow\\_verify\\_%')
 
+    def scratch_roles(self):
+        """The scratch roles pg_backup_verify makes (named like its scratch databases), comma-joined; '' for none."""
+        return self.psql("SELECT string_agg(rolname, ',' ORDER BY rolname) FROM pg_roles WHERE rolname LIKE 'auraflow\\_verify\\_%'")
+
     def wait_for(self, predicate, timeout=30.0, step=0.2):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -151,11 +151,10 @@ def conn(pg_cluster):
 @pytest.fixture(autouse=True)
 def no_scratch_left(pg_cluster):
     """Every test: no scratch database (nor scratch role) before, none after."""
-    roles = "SELECT string_agg(rolname, ',') FROM pg_roles WHERE rolname LIKE 'auraflow\\_verify\\_%'"
-    assert pg_cluster.scratch_databases() == [] and pg_cluster.psql(roles) == ''
+    assert pg_cluster.scratch_databases() == [] and pg_cluster.scratch_roles() == ''
     yield
     assert pg_cluster.scratch_databases() == [], 'scratch databases left behind'
-    assert pg_cluster.psql(roles) == '', 'scratch roles left behind'
+    assert pg_cluster.scratch_roles() == '', 'scratch roles left behind'
 
 
 @pytest.fixture(scope='module')
@@ -558,7 +557,9 @@ def test_sigint_to_ansible_drops_the_scratch_database(backups, conn, pg_cluster)
         assert pg_cluster.scratch_databases() == [scratch]
         os.killpg(proc.pid, signal.SIGINT)
         proc.wait(timeout=60)
-        assert pg_cluster.wait_for(lambda: pg_cluster.scratch_databases() == [], timeout=30), pg_cluster.scratch_databases()
+        # the module outlives ansible's exit while it cleans up: the database goes first, then its role
+        assert pg_cluster.wait_for(lambda: pg_cluster.scratch_databases() == [] and pg_cluster.scratch_roles() == '', timeout=30), \
+            (pg_cluster.scratch_databases(), pg_cluster.scratch_roles())
         assert not sleeping_restore(pg_cluster)
         assert pg_cluster.wait_for(lambda: not processes_mentioning(scratch), timeout=10), 'restore processes left running'
     finally:
@@ -794,7 +795,7 @@ def test_sigkill_leftover_removed_by_the_next_run(backups, conn, pg_cluster, tmp
         assert host['stale_scratch_dropped'] == ['database %s' % scratch, 'role %s' % scratch] and host['changed'] is True
         assert pg_cluster.scratch_databases() == sorted(unrelated[:2])
         assert pg_cluster.databases('xauraflow%') == unrelated[2:]
-        assert pg_cluster.psql("SELECT string_agg(rolname, ',') FROM pg_roles WHERE rolname LIKE 'auraflow\\_verify\\_%'") \
+        assert pg_cluster.scratch_roles() \
             == 'auraflow_verify_20200101000000_1_zzzzzz'
     finally:
         if proc.poll() is None:
@@ -814,12 +815,11 @@ def test_old_leftover_removed_with_the_default_age(backups, conn, pg_cluster):
     orphan = 'auraflow_verify_%s_4244_a1b2c3' % time.strftime('%Y%m%d%H%M%S', time.gmtime(time.time() - 120))
     young = 'auraflow_verify_%s_4245_a1b2c3' % time.strftime('%Y%m%d%H%M%S', time.gmtime())
     pg_cluster.psql('CREATE ROLE "%s"; CREATE ROLE "%s"' % (orphan, young))
-    roles = "SELECT string_agg(rolname, ',') FROM pg_roles WHERE rolname LIKE 'auraflow\\_verify\\_%'"
     try:
         rc, host, proc = verify(dict(conn, path=backups['custom']))
         assert rc == 0 and host['valid'], json.dumps(host, indent=1)
         assert pg_cluster.scratch_databases() == [fresh]
-        assert pg_cluster.psql(roles) == young
+        assert pg_cluster.scratch_roles() == young
         assert host['stale_scratch_dropped'] == ['database %s' % old, 'role %s' % orphan]
     finally:
         pg_cluster.psql('DROP DATABASE IF EXISTS "%s"' % old)
