@@ -44,7 +44,7 @@ def audit_checks(hostvars, app, db, cache=None, public=None, settings=None, web=
     prober = (list(app or []) or [''])[0]
     try:
         return audit.audit_checks(public or {}, app_answers, _answers(hostvars, db, 'audit_answers'), cache_hosts=list(cache or []),
-                                  redis=verdicts.get(app_answers.get(prober, {}), 'redis', {}), prober=prober,
+                                  prober=prober,
                                   redis_rights=verdicts.get(app_answers.get(prober, {}), 'redis_rights', {}),
                                   hsts_min_age=int(settings.get('hsts_min_age', 31536000)),
                                   max_exposure=float(settings.get('max_exposure', 2.5)),

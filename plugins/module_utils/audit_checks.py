@@ -16,6 +16,7 @@ asked from ``prober``), ``redis_rights`` (host -> the ACL DRYRUN answers about t
 from __future__ import annotations
 
 import json
+import ipaddress
 import re
 
 from ansible_collections.auraflow.ops.plugins.module_utils.verdicts import check, dig, get, number
@@ -159,19 +160,43 @@ def _truncate(text, length):
     return text[:length - 3].rsplit(' ', 1)[0] + '...'
 
 
-def redis_checks(cache_hosts, prober, redis):
-    """Each Redis host must refuse PING without credentials (asked from ``prober``)."""
+RESP_REPLY = re.compile(r'^[-+:$*]')
+
+
+def _redis_answer(answers, host):
+    """What the Redis probe printed for ``host`` (JSON), as a dict; None when it printed nothing usable."""
+    raw = get(answers or {}, host)
+    try:
+        answer = json.loads(raw) if isinstance(raw, str) and raw.strip() else None
+    except ValueError:
+        answer = None
+    return answer if isinstance(answer, dict) else None
+
+
+def redis_checks(cache_hosts, prober, answers):
+    """Each Redis host must refuse PING without credentials, and speak TLS only: ``answers`` maps each host to what
+    the probe printed from ``prober``, JSON ``{"target", "plain", "tls", "ping"}`` - the answer to a plain-text PING,
+    the TLS handshake verified against the CA (``verified (<version>)`` or ``failed: <why>``), the PING over TLS."""
     out = []
     for host in cache_hosts:
-        results = [r for r in get(redis, 'results', []) or [] if get(r, get(r, 'ansible_loop_var', 'item')) == host]
-        result = results[0] if results else {}
-        reply = (get(result, 'stdout', '') or '').strip()
-        cmd = get(result, 'cmd')
-        if isinstance(cmd, list) and len(cmd) >= 5:
-            detail = 'PING without credentials from %s to %s:%s answered: %s' % (prober, cmd[3], cmd[4], reply)
-        else:
-            detail = 'not asked: %s' % get(result, 'msg', get(redis, 'msg', 'no backend answered'))
-        out.append(check('redis_requires_auth_' + host, REDIS_REFUSES.match(reply), 'critical', detail))
+        answer = _redis_answer(answers, host)
+        if answer is None:
+            why = 'not asked: no answer from %s (%s)' % (prober or 'the first backend', _truncate(get(answers or {}, host) or 'not asked', 120))
+            out.append(check('redis_requires_auth_' + host, False, 'critical', why))
+            out.append(check('redis_tls_only_' + host, False, 'high', why))
+            continue
+        target, plain, tls = answer.get('target', host), answer.get('plain', ''), answer.get('tls', '')
+        over_tls = 'ping' in answer
+        reply = (answer['ping'] if over_tls else plain) or ''
+        out.append(check('redis_requires_auth_' + host, REDIS_REFUSES.match(reply), 'critical',
+                         'PING without credentials from %s to %s (%s) answered: %s' % (prober, target, 'TLS' if over_tls else 'plain text', reply)))
+        problems = []
+        if RESP_REPLY.match(plain or ''):
+            problems.append('a plain-text PING answered %s' % _truncate(plain, 80))
+        if not tls.startswith('verified'):
+            problems.append('TLS %s' % _truncate(tls or 'not tried', 160))
+        out.append(check('redis_tls_only_' + host, not problems, 'high', ('%s: %s' % (target, '; '.join(problems))) if problems
+                         else 'TLS %s on %s; a plain-text PING got no answer (%s)' % (tls, target, plain)))
     return out
 
 
@@ -185,16 +210,14 @@ def redis_rights_checks(cache_hosts, prober, rights):
     out = []
     for host in cache_hosts:
         name = 'redis_app_least_privilege_' + host
-        raw = get(rights or {}, host)
-        try:
-            answer = json.loads(raw) if isinstance(raw, str) and raw.strip() else None
-        except ValueError:
-            answer = None
-        if not isinstance(answer, dict):
-            out.append(check(name, False, 'high', 'not checked: no answer from %s (%s)' % (prober or 'the first backend', _truncate(raw or 'not asked', 120))))
+        answer = _redis_answer(rights, host)
+        if answer is None:
+            out.append(check(name, False, 'high', 'not checked: no answer from %s (%s)'
+                             % (prober or 'the first backend', _truncate(get(rights or {}, host) or 'not asked', 120))))
             continue
         if 'error' in answer or answer.get('auth') != '+OK':
-            why = answer.get('error') or 'the operator account was refused: %s' % answer.get('auth')
+            why = answer.get('error') or ('the operator account was refused: %s' % answer['auth'] if 'auth' in answer
+                                          else 'no TLS connection (%s)' % answer.get('tls', 'not tried'))
             out.append(check(name, False, 'high', 'not checked: %s' % _truncate(why, 200)))
             continue
         replies = answer.get('replies') or {}
@@ -303,6 +326,10 @@ def database_checks(host, answers):
                          else 'local rules: %s' % (', '.join(_unique(get(r, 'auth_method') for r in local)) or 'none')))
     else:
         out.append(check('pg_hba_scram_only_' + host, False, 'high', 'cannot read pg_hba_file_rules: %s' % get(hba, 'msg', 'not audited')))
+    if 'hba' in answers:
+        out.append(_hba_tls_check(host, hba))
+    if 'connections' in answers:
+        out.append(_connections_tls_check(host, get(answers, 'connections', {})))
     answer = get(answers, 'role', {})
     name = get(answers, 'role_name', 'aura_flow_user')
     found = get(answer, 'query_result') or []
@@ -322,6 +349,57 @@ def database_checks(host, answers):
     return out
 
 
+ENCRYPTED_RULES = ('hostssl', 'hostgssenc')
+
+
+def _loopback(address, netmask):
+    """True when an hba rule's address matches only the loopback (or the server itself: samehost)."""
+    if address in ('samehost', 'localhost'):
+        return True
+    try:
+        prefix = '/%d' % bin(int(ipaddress.ip_address(netmask))).count('1') if netmask else ''
+        net = ipaddress.ip_network('%s%s' % (address, prefix), strict=False)
+    except (TypeError, ValueError):
+        return False  # all, samenet, a host name
+    return net.subnet_of(ipaddress.ip_network('127.0.0.0/8')) if net.version == 4 else net.subnet_of(ipaddress.ip_network('::1/128'))
+
+
+def _hba_tls_check(host, hba):
+    """pg_hba: every rule the network can match (not local, not loopback, not reject) requires TLS."""
+    name = 'pg_hba_tls_only_' + host
+    rows = get(hba, 'query_result')
+    if rows is None:
+        return check(name, False, 'high', 'cannot read pg_hba_file_rules: %s' % get(hba, 'msg', 'not audited'))
+    network = [r for r in rows if get(r, 'type') != 'local' and get(r, 'auth_method') != 'reject'
+               and not _loopback(get(r, 'address'), get(r, 'netmask'))]
+    plain = [r for r in network if get(r, 'type') not in ENCRYPTED_RULES]
+    if plain:
+        return check(name, False, 'high', 'without TLS: ' + '; '.join(
+            'line %s: %s %s %s %s' % (get(r, 'line_number'), get(r, 'type'), ','.join(get(r, 'database') or []), ','.join(get(r, 'user_name') or []),
+                                      '/'.join(str(v) for v in (get(r, 'address'), get(r, 'netmask')) if v)) for r in plain), _ms(hba))
+    return check(name, True, 'high', '%d network rules, all %s (loopback and local rules need no TLS)'
+                 % (len(network), ' or '.join(_unique(get(r, 'type') for r in network)) or 'hostssl'), _ms(hba))
+
+
+def _connections_tls_check(host, answer):
+    """pg_stat_ssl: every live connection from the network (not the loopback) uses TLS."""
+    name = 'pg_connections_tls_' + host
+    rows = get(answer, 'query_result')
+    if rows is None:
+        return check(name, False, 'high', 'cannot read pg_stat_ssl: %s' % get(answer, 'msg', 'not audited'))
+    local = [r for r in rows if _loopback(get(r, 'client_addr'), None)]
+    network = [r for r in rows if r not in local]
+    plain = [r for r in network if not get(r, 'ssl')]
+    if plain:
+        return check(name, False, 'high', 'without TLS: ' + '; '.join(
+            '%s from %s (pid %s, %s)' % (get(r, 'usename'), get(r, 'client_addr'), get(r, 'pid'), get(r, 'backend_type')) for r in plain), _ms(answer))
+    if not network:
+        return check(name, True, 'high', 'no network connections', _ms(answer))
+    return check(name, True, 'high', '%d network connections, all over TLS (%s)%s'
+                 % (len(network), ', '.join(sorted(_unique(get(r, 'version') for r in network))),
+                    ('; %d on the loopback' % len(local)) if local else ''), _ms(answer))
+
+
 def _unique(values):
     out = []
     for value in values:
@@ -330,7 +408,7 @@ def _unique(values):
     return [str(v) for v in out]
 
 
-def audit_checks(public, app, db, cache_hosts=(), redis=None, prober='', hsts_min_age=31536000, max_exposure=2.5, redis_rights=None,
+def audit_checks(public, app, db, cache_hosts=(), prober='', hsts_min_age=31536000, max_exposure=2.5, redis_rights=None,
                  web=None, max_client_timeout='30s'):
     """Every check of a security audit, in the report's order (through nginx, backends, Redis, PostgreSQL)."""
     checks = cors_checks(get(public, 'cors', {}), get(public, 'cors_seconds', 0), get(public, 'cors_origins', []))
@@ -340,7 +418,7 @@ def audit_checks(public, app, db, cache_hosts=(), redis=None, prober='', hsts_mi
     checks += header_checks(headers, int(hsts_min_age), path_key=key)
     for host, answers in app.items():
         checks += backend_checks(host, answers, float(max_exposure))
-    checks += redis_checks(cache_hosts, prober, redis or {})
+    checks += redis_checks(cache_hosts, prober, redis_rights or {})
     checks += redis_rights_checks(cache_hosts, prober, redis_rights or {})
     for host, answers in (web or {}).items():
         checks += nginx_checks(host, answers, max_client_timeout)

@@ -32,6 +32,7 @@ LAB_ORDER = (
     ('test_backup_playbook.py', 'deployed'),
     ('test_restore_playbook.py', 'deployed'),
     ('test_slo_playbook.py', 'deployed'),
+    ('test_data_tier_tls.py', 'deployed'),
     ('test_security_audit_playbook.py', 'deployed'),
     ('test_diagnose_playbook.py', 'deployed'),
     ('test_respond_playbook.py', 'deployed'),

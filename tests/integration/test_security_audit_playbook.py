@@ -8,20 +8,26 @@ audit_max_exposure=0.5 -> unit_exposure), the named check fails and the playbook
 The JWT live checks log in once per run; only the first run does them (the app rate-limits logins).
 """
 
+import contextlib
 import json
 import os
 import re
 import socket
+import ssl
+import subprocess
+import time
 import urllib.parse
 
 import pytest
 import yaml
 
-from conftest import ROOT, SSH, answers, changed_counts, over_ssh, run_installed, run_playbook
+from conftest import ROOT, SSH, answers, changed_counts, over_ssh, run, run_installed, run_playbook
+from pg_server import pg_bin_dir
 
 PLAYBOOK = os.path.join(ROOT, '.venv', 'bin', 'ansible-playbook')
 HEALTH = 'https://172.30.80.10/health'
 SECRETS = os.path.join(ROOT, 'inventories', 'lab', 'group_vars', 'all', 'secrets.yml')
+LAB_CA = os.path.join(ROOT, 'inventories', 'lab', 'pki', 'ca.crt')
 DEMO_PASSWORD = 'aura-demo-2024'
 NO_LOGIN = ['-e', 'audit_jwt_live=false']
 
@@ -74,8 +80,10 @@ def test_the_deployed_lab_audits_clean(clean_run):
     expected = {'cors_audit', 'tls_ssl3_refused', 'tls_1.0_refused', 'tls_1.1_refused', 'tls_1.2_accepted', 'tls_1.3_accepted',
                 'header_hsts', 'header_nosniff', 'header_referrer_policy', 'header_frame_options', 'header_permissions_policy',
                 'server_tokens_off',
-                'redis_requires_auth_aura-cache1', 'redis_app_least_privilege_aura-cache1', 'pg_hba_scram_only_aura-db1', 'pg_hba_no_local_trust_aura-db1',
+                'redis_requires_auth_aura-cache1', 'redis_tls_only_aura-cache1', 'redis_app_least_privilege_aura-cache1',
+                'pg_hba_scram_only_aura-db1', 'pg_hba_no_local_trust_aura-db1',
                 'pg_app_role_not_superuser_aura-db1', 'pg_app_role_least_privilege_aura-db1',
+                'pg_hba_tls_only_aura-db1', 'pg_connections_tls_aura-db1',
                 'nginx_api_limits_aura-web1', 'nginx_api_no_gzip_aura-web1', 'nginx_client_timeouts_aura-web1'}
     for host in ('aura-app1', 'aura-app2'):
         expected |= {'env_file_mode_' + host, 'unit_exposure_' + host, 'jwt_config_check_' + host}
@@ -84,11 +92,14 @@ def test_the_deployed_lab_audits_clean(clean_run):
     # The first backend ran the config and the live checks, the second the config checks only.
     assert 'config and live checks ran' in check(report, 'jwt_config_check_aura-app1')[0]['detail']
     assert 'config checks ran' in check(report, 'jwt_config_check_aura-app2')[0]['detail']
-    assert 'NOAUTH' in check(report, 'redis_requires_auth_aura-cache1')[0]['detail']
+    assert 'to 172.30.80.41:6379 (TLS) answered: -NOAUTH' in check(report, 'redis_requires_auth_aura-cache1')[0]['detail']
+    assert check(report, 'redis_tls_only_aura-cache1')[0]['detail'].startswith('TLS verified (TLSv1.3) on 172.30.80.41:6379; a plain-text PING got no answer')
     assert check(report, 'nginx_client_timeouts_aura-web1')[0]['detail'] == (
         'client_header_timeout 10s, client_body_timeout 10s (max 30s)')
     assert 'the application user is refused all 10: ACL SETUSER' in check(report, 'redis_app_least_privilege_aura-cache1')[0]['detail']
     assert 'alert protocol_version' in check(report, 'tls_1.0_refused')[0]['detail']
+    assert check(report, 'pg_hba_tls_only_aura-db1')[0]['detail'].startswith('2 network rules, all hostssl')  # one per app host
+    assert re.match(r'\d+ network connections, all over TLS \(TLSv1\.3\)', check(report, 'pg_connections_tls_aura-db1')[0]['detail'])
     assert set(changed_counts(out)) == {0}, out.split('PLAY RECAP')[-1]
     assert re.search(r'security_audit \S+: PASSED', out)
 
@@ -142,7 +153,8 @@ def redis_as_app(*commands):
     with open(SECRETS, encoding='utf-8') as handle:
         password = yaml.safe_load(handle)['aura_redis_password']
     replies = []
-    with socket.create_connection(('172.30.80.41', 6379), 5) as conn:
+    context = ssl.create_default_context(cafile=LAB_CA)  # Redis speaks TLS only on the network
+    with context.wrap_socket(socket.create_connection(('172.30.80.41', 6379), 5), server_hostname='172.30.80.41') as conn:
         stream = conn.makefile('rb')
         for words in [('AUTH', 'aura', password)] + [tuple(c.split()) for c in commands]:
             conn.sendall(b''.join([b'*%d\r\n' % len(words)] + [b'$%d\r\n%s\r\n' % (len(w), w.encode()) for w in words]))
@@ -166,4 +178,48 @@ def test_a_command_the_app_user_may_run_fails_the_rights_check(deployed):
     assert rights['ok'] is False and rights['severity'] == 'high'
     assert rights['detail'] == 'the application user may run GET auraflow:probe'
     assert report['measured']['failing'] == ['redis_app_least_privilege_aura-cache1']
+    assert set(changed_counts(out)) == {0}
+
+
+@contextlib.contextmanager
+def plain_connection_to_the_database():
+    """A pg_hba rule letting the controller (the lab network's gateway) in without TLS, and a connection it
+    holds open that way; the file and the connection are gone afterwards."""
+    hba = '/etc/postgresql/%s/main/pg_hba.conf' % run(['docker', 'exec', 'aura-db1', 'ls', '/etc/postgresql'], timeout=30).stdout.split()[0]
+    original = run(['docker', 'exec', 'aura-db1', 'cat', hba], timeout=30).stdout
+    with open(SECRETS, encoding='utf-8') as handle:
+        password = yaml.safe_load(handle)['aura_db_password']
+    psql = os.path.join(pg_bin_dir(), 'psql')
+    proc = None
+    try:
+        run(['docker', 'exec', 'aura-db1', 'sh', '-c', 'echo "host aura_flow aura_flow_user 172.30.80.1/32 scram-sha-256" >> %s' % hba], timeout=30)
+        run(['docker', 'exec', 'aura-db1', 'runuser', '-u', 'postgres', '--', 'psql', '-c', 'SELECT pg_reload_conf()'], timeout=30)
+        proc = subprocess.Popen([psql, 'host=172.30.80.31 dbname=aura_flow user=aura_flow_user sslmode=disable', '-c', 'SELECT pg_sleep(300)'],
+                                env=dict(os.environ, PGPASSWORD=password), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        for dummy in range(50):
+            listed = run(['docker', 'exec', 'aura-db1', 'runuser', '-u', 'postgres', '--', 'psql', '-Atc',
+                          "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(300)%'"], timeout=30).stdout.strip()
+            if listed == '1' or proc.poll() is not None:
+                break
+            time.sleep(0.2)
+        assert proc.poll() is None, 'the plain connection was refused: %s' % proc.stderr.read().decode()
+        yield
+    finally:
+        if proc is not None and proc.poll() is None:
+            proc.terminate()
+            proc.wait(timeout=30)
+        run(['docker', 'exec', '-i', 'aura-db1', 'sh', '-c', 'cat > %s' % hba], input=original, timeout=30)
+        run(['docker', 'exec', 'aura-db1', 'runuser', '-u', 'postgres', '--', 'psql', '-c', 'SELECT pg_reload_conf()'], timeout=30)
+
+
+def test_a_rule_and_a_connection_without_tls_fail_the_audit(deployed):
+    with plain_connection_to_the_database():
+        rc, out, report = audit(*NO_LOGIN)
+    assert rc != 0
+    rule = check(report, 'pg_hba_tls_only_aura-db1')[0]
+    assert rule['ok'] is False and rule['severity'] == 'high'
+    assert re.search(r'without TLS: line \d+: host aura_flow aura_flow_user 172\.30\.80\.1/255\.255\.255\.255$', rule['detail']), rule
+    live = check(report, 'pg_connections_tls_aura-db1')[0]
+    assert live['ok'] is False and re.match(r'without TLS: aura_flow_user from 172\.30\.80\.1 \(pid \d+, client backend\)$', live['detail']), live
+    assert sorted(report['measured']['failing']) == ['pg_connections_tls_aura-db1', 'pg_hba_tls_only_aura-db1']
     assert set(changed_counts(out)) == {0}

@@ -14,9 +14,9 @@ ADDRESS = '172.30.96.21'  # the primary's network address
 testinfra_hosts = ['molecule-pg-primary']
 
 
-def app_sql(host, sql, address='127.0.0.1', password=APP_PASSWORD):
-    return host.run("PGPASSWORD=%s psql -XAt -h %s -U %s -d aura_flow -v ON_ERROR_STOP=1 -c %s",
-                    password, address, APP_USER, sql)
+def app_sql(host, sql, address='127.0.0.1', password=APP_PASSWORD, sslmode='prefer'):
+    return host.run("PGPASSWORD=%s PGSSLMODE=%s PGSSLROOTCERT=/etc/postgresql/tls/ca.crt psql -XAt -h %s -U %s -d aura_flow -v ON_ERROR_STOP=1 -c %s",
+                    password, sslmode, address, APP_USER, sql)
 
 
 def admin_sql(host, sql, db='aura_flow'):
@@ -65,6 +65,18 @@ def test_pg_hba_is_scram_only(host):
     assert not [m for kind, m in methods if m in ('trust', 'md5', 'password', 'ident')]
     assert all(m == 'scram-sha-256' for kind, m in methods if kind.startswith('host'))
     assert all(m in ('peer', 'scram-sha-256') for kind, m in methods if kind == 'local')
+
+
+def test_network_rules_are_tls_only_and_the_server_verifiable(host):
+    rules = admin_sql(host, "SELECT type, address FROM pg_hba_file_rules WHERE type <> 'local'", db='postgres')
+    network = [r.split('|') for r in rules.splitlines() if r.split('|')[1] not in ('127.0.0.1', '::1')]
+    assert network and all(kind == 'hostssl' for kind, dummy in network), rules
+    verified = app_sql(host, 'SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()', address=ADDRESS, sslmode='verify-full')
+    assert verified.rc == 0 and verified.stdout.strip() == 't', verified.stderr
+    plain = app_sql(host, 'SELECT 1', address=ADDRESS, sslmode='disable')
+    assert plain.rc != 0 and 'no encryption' in plain.stderr, plain.stderr
+    key = host.file('/etc/postgresql/tls/server.key')
+    assert (key.user, key.mode) == ('postgres', 0o600)
 
 
 def test_owner_role_is_least_privilege(host):

@@ -50,3 +50,10 @@ def test_lag_is_visible_on_the_primary(nodes):
     assert rows == '172.30.96.22|streaming'
     delay = sql(nodes[REPLICA], 'SELECT extract(epoch FROM now() - pg_last_xact_replay_timestamp()) IS NOT NULL')
     assert delay.stdout.strip() == 't'
+
+
+def test_replication_runs_over_tls_verifying_the_primary(nodes):
+    rows = sql(nodes[PRIMARY], "SELECT s.ssl FROM pg_stat_replication r JOIN pg_stat_ssl s USING (pid)").stdout.strip()
+    assert rows == 't'
+    conninfo = sql(nodes[REPLICA], 'SHOW primary_conninfo').stdout
+    assert 'sslmode=verify-full' in conninfo and 'sslrootcert=/etc/postgresql/tls/ca.crt' in conninfo

@@ -4,12 +4,19 @@ APP = ('aura', 'molecule-app-password-0123456789')
 ADMIN = ('admin', 'molecule-admin-password-0123456789')
 
 
-def cli(host, *args, user=None, address='127.0.0.1'):
+CA = '/etc/redis/tls/ca.crt'
+SOCKET = '/run/redis/redis-server.sock'
+
+
+def cli(host, *args, user=None, address='127.0.0.1', tls=True):
+    """redis-cli over TLS (verifying the server with the scenario's CA), in plain text with tls=False, or on the unix
+    socket with address=None."""
     auth = ''
     if user:
         auth = 'REDISCLI_AUTH=%s ' % user[1]
         args = ('--user', user[0], '--no-auth-warning') + args
-    return host.run(auth + 'redis-cli -h %s -p 6379 %s' % (address, ' '.join(args)))
+    where = '-s %s' % SOCKET if address is None else '-h %s -p 6379%s' % (address, ' --tls --cacert %s' % CA if tls else '')
+    return host.run(auth + 'redis-cli %s %s' % (where, ' '.join(args)))
 
 
 def test_service_enabled_and_running(host):
@@ -21,6 +28,19 @@ def test_service_enabled_and_running(host):
 def test_listens_only_where_configured(host):
     listening = {str(s) for s in host.socket.get_listening_sockets() if s.startswith('tcp://') and s.endswith(':6379')}
     assert listening == {'tcp://127.0.0.1:6379', 'tcp://172.30.90.11:6379'}
+
+
+def test_tls_only_on_the_network_and_the_socket_for_the_host(host):
+    for address in ('127.0.0.1', '172.30.90.11'):
+        plain = cli(host, 'ping', user=APP, address=address, tls=False)
+        assert 'PONG' not in plain.stdout and 'NOAUTH' not in plain.stdout + plain.stderr, plain.stdout + plain.stderr
+    assert cli(host, 'ping', user=APP, address=None).stdout.strip() == 'PONG'
+    socket = host.file(SOCKET)
+    assert socket.is_socket and socket.mode == 0o770 and socket.group == 'redis'
+    key = host.file('/etc/redis/tls/server.key')
+    assert (key.user, key.mode) == ('redis', 0o600)
+    # the certificate's chain verifies against the CA on the network address too
+    assert cli(host, 'ping', user=APP, address='172.30.90.11').stdout.strip() == 'PONG'
 
 
 def test_unauthenticated_access_refused(host):

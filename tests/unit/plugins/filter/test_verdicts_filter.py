@@ -1,5 +1,7 @@
 """The verdict filters: registered, reading each host's kept answers out of hostvars, bad input as AnsibleFilterError."""
 
+import json
+
 import pytest
 from ansible.errors import AnsibleFilterError
 
@@ -23,11 +25,11 @@ def test_diagnose_checks_reads_the_answers_each_tier_kept():
 
 
 def test_audit_checks_asks_redis_results_of_the_first_backend():
-    redis = {'results': [{'item': 'c1', 'cmd': ['p', '-c', 's', '10.0.0.5', '6379'], 'stdout': '+PONG'}]}
-    hostvars = {'app1': {'audit_answers': {'redis': redis}}, 'app2': {'audit_answers': {}}}
+    probe = json.dumps({'target': '10.0.0.5:6379', 'plain': '+PONG', 'tls': 'failed: wrong version number'})
+    hostvars = {'app1': {'audit_answers': {'redis_rights': {'c1': probe}}}, 'app2': {'audit_answers': {}}}
     checks = {c['name']: c for c in FILTERS['audit_checks'](hostvars, ['app1', 'app2'], [], ['c1'], {}, {'max_exposure': '2.5'})}
-    assert checks['redis_requires_auth_c1']['detail'] == 'PING without credentials from app1 to 10.0.0.5:6379 answered: +PONG'
-    assert checks['redis_requires_auth_c1']['ok'] is False
+    assert checks['redis_requires_auth_c1']['detail'] == 'PING without credentials from app1 to 10.0.0.5:6379 (plain text) answered: +PONG'
+    assert checks['redis_requires_auth_c1']['ok'] is False and checks['redis_tls_only_c1']['ok'] is False
 
 
 def test_slo_measurements_and_failing_checks():

@@ -61,15 +61,35 @@ def test_backend_env_mode_exposure_and_jwt_findings():
     assert missing['jwt_config_check_app2']['ok'] is False
 
 
-def test_redis_must_refuse_an_unauthenticated_ping():
-    redis = {'results': [{'audit_cache': 'c1', 'ansible_loop_var': 'audit_cache', 'cmd': ['python3', '-c', 's', '10.0.0.5', '6379'],
-                          'stdout': "-NOAUTH Authentication required."},
-                         {'audit_cache': 'c2', 'ansible_loop_var': 'audit_cache', 'cmd': ['python3', '-c', 's', '10.0.0.6', '6379'],
-                          'stdout': '+PONG'}]}
-    checks = by_name(redis_checks(['c1', 'c2', 'c3'], 'app1', redis))
-    assert checks['redis_requires_auth_c1']['ok'] and 'from app1 to 10.0.0.5:6379 answered: -NOAUTH' in checks['redis_requires_auth_c1']['detail']
+def test_redis_must_refuse_an_unauthenticated_ping_and_speak_tls_only():
+    """One probe per Redis host (from the first backend) answers both checks: JSON with the plain-text PING's answer,
+    the TLS handshake verified against the CA, and the unauthenticated PING over TLS."""
+    closed = 'closed without answer'
+    answers = {
+        'c1': json.dumps({'target': '10.0.0.5:6379', 'plain': closed, 'tls': 'verified (TLSv1.3)', 'ping': '-NOAUTH Authentication required.'}),
+        'c2': json.dumps({'target': '10.0.0.6:6379', 'plain': closed, 'tls': 'verified (TLSv1.3)', 'ping': '+PONG'}),
+        # a Redis without TLS: the plain PING answers, the handshake fails
+        'c3': json.dumps({'target': '10.0.0.7:6379', 'plain': '-NOAUTH Authentication required.',
+                          'tls': 'failed: [SSL: WRONG_VERSION_NUMBER] wrong version number'}),
+        # TLS by a CA the backend does not trust
+        'c4': json.dumps({'target': '10.0.0.8:6379', 'plain': 'no answer: [Errno 104] Connection reset by peer',
+                          'tls': 'failed: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed'}),
+    }
+    checks = by_name(redis_checks(['c1', 'c2', 'c3', 'c4', 'c5'], 'app1', answers))
+    auth = checks['redis_requires_auth_c1']
+    assert auth['ok'] and auth['detail'] == 'PING without credentials from app1 to 10.0.0.5:6379 (TLS) answered: -NOAUTH Authentication required.'
     assert (checks['redis_requires_auth_c2']['ok'], checks['redis_requires_auth_c2']['severity']) == (False, 'critical')
-    assert checks['redis_requires_auth_c3']['detail'] == 'not asked: no backend answered'
+    assert checks['redis_requires_auth_c3']['ok'] and '(plain text) answered: -NOAUTH' in checks['redis_requires_auth_c3']['detail']
+    assert checks['redis_requires_auth_c4']['ok'] is False
+    assert checks['redis_requires_auth_c5']['detail'] == 'not asked: no answer from app1 (not asked)'
+    tls = checks['redis_tls_only_c1']
+    assert tls['ok'] and tls['severity'] == 'high'
+    assert tls['detail'] == 'TLS verified (TLSv1.3) on 10.0.0.5:6379; a plain-text PING got no answer (closed without answer)'
+    assert checks['redis_tls_only_c3']['ok'] is False
+    assert checks['redis_tls_only_c3']['detail'] == ('10.0.0.7:6379: a plain-text PING answered -NOAUTH Authentication required.; '
+                                                     'TLS failed: [SSL: WRONG_VERSION_NUMBER] wrong version number')
+    assert checks['redis_tls_only_c4']['ok'] is False and 'TLS failed: [SSL: CERTIFICATE_VERIFY_FAILED]' in checks['redis_tls_only_c4']['detail']
+    assert checks['redis_tls_only_c5']['ok'] is False
 
 
 def test_redis_app_user_rights():
@@ -123,7 +143,7 @@ def test_the_whole_audit_keeps_module_finding_ids_and_the_row_shape():
         {'id': 'allowed_origin_rejected', 'severity': 'high', 'message': 'rejected', 'evidence': {'origin': 'https://app.example.com'}}]},
         'cors_seconds': '1.5', 'cors_origins': ['https://app.example.com'],
         'headers': {'results': [dict(GOOD_HEADERS, audit_path='/', ansible_loop_var='audit_path')]}}
-    checks = audit_checks(public, {'app1': {}}, {'db1': {}}, cache_hosts=['c1'], redis={}, prober='app1')
+    checks = audit_checks(public, {'app1': {}}, {'db1': {}}, cache_hosts=['c1'], prober='app1')
     named = by_name(checks)
     assert named['cors_audit']['ok'] and named['cors_audit']['seconds'] == 1.5
     assert named['cors_audit']['detail'] == 'CORS audit (allowed origins: https://app.example.com)'
@@ -191,3 +211,45 @@ def test_nginx_configuration():
 
 def test_nginx_seconds():
     assert [nginx_seconds(v) for v in ('10s', '1m30s', '500ms', '60', '2h', 'soon', '', '10 s')] == [10, 90, 0.5, 60, 7200, None, None, None]
+
+
+HBA_LOCAL = {'line_number': 1, 'type': 'local', 'database': ['all'], 'user_name': ['all'], 'address': None, 'netmask': None,
+             'auth_method': 'peer', 'error': None}
+
+
+def hba(line, kind, address, netmask, method='scram-sha-256', database='aura_flow'):
+    return {'line_number': line, 'type': kind, 'database': [database], 'user_name': ['aura'], 'address': address, 'netmask': netmask,
+            'auth_method': method, 'error': None}
+
+
+def test_network_rules_must_require_tls_and_the_loopback_need_not():
+    rows = [HBA_LOCAL, hba(2, 'host', '127.0.0.1', '255.255.255.255'), hba(3, 'host', '::1', 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff'),
+            hba(4, 'hostssl', '172.30.80.21', '255.255.255.255'), hba(5, 'hostssl', '172.30.80.22', '255.255.255.255', database='replication'),
+            hba(6, 'hostnossl', '0.0.0.0', '0.0.0.0', method='reject'), hba(7, 'host', 'samehost', None)]
+    good = by_name(database_checks('db1', {'hba': {'query_result': rows}}))['pg_hba_tls_only_db1']
+    assert good['ok'] and good['severity'] == 'high'
+    assert good['detail'] == '2 network rules, all hostssl (loopback and local rules need no TLS)'
+    plain = rows + [hba(8, 'host', '172.30.80.0', '255.255.255.0'), hba(9, 'hostnossl', '10.0.0.0', '255.0.0.0'),
+                    hba(10, 'host', '127.0.0.0', '255.0.0.0'), hba(11, 'host', '127.0.0.1', '0.0.0.0')]
+    bad = by_name(database_checks('db1', {'hba': {'query_result': plain}}))['pg_hba_tls_only_db1']
+    assert not bad['ok'] and bad['severity'] == 'high'
+    assert bad['detail'] == ('without TLS: line 8: host aura_flow aura 172.30.80.0/255.255.255.0; line 9: hostnossl aura_flow aura 10.0.0.0/255.0.0.0; '
+                             'line 11: host aura_flow aura 127.0.0.1/0.0.0.0')
+    unread = by_name(database_checks('db1', {'hba': {'msg': 'refused'}}))['pg_hba_tls_only_db1']
+    assert not unread['ok'] and unread['detail'] == 'cannot read pg_hba_file_rules: refused'
+
+
+def test_every_live_network_connection_must_use_tls():
+    def conn(pid, addr, ssl, user='aura', version='TLSv1.3', kind='client backend'):
+        return {'pid': pid, 'usename': user, 'client_addr': addr, 'ssl': ssl, 'version': version if ssl else None, 'backend_type': kind}
+    rows = [conn(10, '172.30.80.21', True), conn(11, '172.30.80.22', True), conn(12, '127.0.0.1', False), conn(13, '::1', False),
+            conn(14, '172.30.80.32', True, user='replicator', version='TLSv1.2', kind='walsender')]
+    good = by_name(database_checks('db1', {'connections': {'query_result': rows, 'execution_time_ms': [2]}}))['pg_connections_tls_db1']
+    assert good['ok'] and good['severity'] == 'high' and good['seconds'] == 0.002
+    assert good['detail'] == '3 network connections, all over TLS (TLSv1.2, TLSv1.3); 2 on the loopback'
+    bad = by_name(database_checks('db1', {'connections': {'query_result': rows + [conn(15, '172.30.80.1', False)]}}))['pg_connections_tls_db1']
+    assert not bad['ok'] and bad['detail'] == 'without TLS: aura from 172.30.80.1 (pid 15, client backend)'
+    none = by_name(database_checks('db1', {'connections': {'query_result': []}}))['pg_connections_tls_db1']
+    assert none['ok'] and none['detail'] == 'no network connections'
+    unread = by_name(database_checks('db1', {'connections': {'msg': 'refused'}}))['pg_connections_tls_db1']
+    assert not unread['ok'] and unread['detail'] == 'cannot read pg_stat_ssl: refused'
