@@ -257,13 +257,135 @@ def _directive(text, name):
     return [m.group(1).strip() for m in re.finditer(r'^[^#\n]*?\b%s\s+([^;]*);' % re.escape(name), text, re.M)]
 
 
+PROXIES = ('proxy_pass', 'fastcgi_pass', 'uwsgi_pass', 'scgi_pass', 'grpc_pass')
+CLIENT_ADDRESS = ('$remote_addr', '$binary_remote_addr', '$realip_remote_addr')
+
+
+def _uncommented(config):
+    """The text of ``nginx -T`` without comments, every quoted string emptied (a brace or '#' in one counts for nothing)."""
+    out, quote, previous = [], None, '\n'
+    index = 0
+    while index < len(config):
+        char = config[index]
+        if quote:
+            if char == '\\':
+                index += 2
+                continue
+            if char == quote:
+                quote = None
+                out.append(char)
+        elif char in '\'"':
+            quote = char
+            out.append(char)
+        elif char == '#' and (previous.isspace() or previous in ';{}'):
+            end = config.find('\n', index)
+            index = len(config) if end < 0 else end
+            continue
+        else:
+            out.append(char)
+        previous = char
+        index += 1
+    return ''.join(out)
+
+
+def _top_level(body):
+    """A block's body without its nested blocks (an ``if``'s directives are not the location's)."""
+    previous = None
+    while previous != body:
+        previous, body = body, re.sub(r'\{[^{}]*\}', ';', body)
+    return body
+
+
+def _locations(text):
+    """Every ``location`` block of uncommented text: {modifier, path, body (with nested blocks), top (without)}."""
+    out = []
+    for m in re.finditer(r'(?:^|[;{}\s])location\s+(?:(=|\^~|~\*?)\s*)?([^\s{]+)\s*\{', text):
+        depth, index = 1, m.end()
+        while index < len(text) and depth:
+            depth += {'{': 1, '}': -1}.get(text[index], 0)
+            index += 1
+        body = text[m.end():index - 1]
+        out.append({'modifier': m.group(1) or '', 'path': m.group(2), 'body': body, 'top': _top_level(body)})
+    return out
+
+
+def _location_for(locations, uri):
+    """The location nginx picks for ``uri`` among exact, prefix and named ones (regular expressions are not evaluated)."""
+    if uri.startswith('@'):
+        return next((loc for loc in locations if loc['path'] == uri), None)
+    exact = [loc for loc in locations if loc['modifier'] == '=' and loc['path'] == uri]
+    if exact:
+        return exact[0]
+    prefixes = [loc for loc in locations if loc['modifier'] in ('', '^~') and uri.startswith(loc['path'])]
+    return max(prefixes, key=lambda loc: len(loc['path'])) if prefixes else None
+
+
+def _name(loc):
+    return 'location %s%s' % (loc['modifier'] + ' ' if loc['modifier'] else '', loc['path'])
+
+
+def _proxying(locations, loc, seen=()):
+    """The locations that pass an upstream's answer on when a request ends in ``loc``: ``loc`` itself and those its
+    try_files and error_page go on to (an auth_request subrequest's answer is never passed on)."""
+    if loc is None or loc['path'] in seen:
+        return []
+    found = [_name(loc)] if any(_directive(loc['top'], name) for name in PROXIES) else []
+    onward = [v.split()[-1] for v in _directive(loc['top'], 'try_files') + _directive(loc['top'], 'error_page')]
+    for uri in onward:
+        if uri.startswith(('@', '/')):
+            found += _proxying(locations, _location_for(locations, uri), tuple(seen) + (loc['path'],))
+    return _unique(found)
+
+
+def _health_check(name, severity, config):
+    """/health through nginx passes the backend's answer (version, db, redis) only to the monitoring allow-list: the
+    location of /health proxies nobody but clients let through by ``allow``/``deny all``, or by an ``if`` on the client's
+    address (a ``geo`` variable, $remote_addr) that sends the others elsewhere - to a location (rewrite) or an error_page
+    (return) that does not proxy. Which way the ``if``'s condition points is the detail's to show, not judged here."""
+    text = _uncommented(config)
+    locations = _locations(text)
+    health = _location_for(locations, '/health')
+    if health is None:
+        return check(name, True, severity, 'no location serves /health')
+    where = _name(health)
+    if not any(_directive(health['top'], proxy) for proxy in PROXIES):
+        return check(name, True, severity, '%s does not proxy to a backend' % where)
+    if 'all' in [v.strip() for v in _directive(health['top'], 'deny')]:
+        return check(name, True, severity, '%s proxies only for its allow rules (deny all)' % where)
+    addresses = ['$' + v for v in re.findall(r'(?:^|[;{}\s])geo\s+(?:\$\w+\s+)?\$(\w+)\s*\{', text)] + list(CLIENT_ADDRESS)
+    errors = {}
+    for value in _directive(health['top'], 'error_page'):
+        words = value.split()
+        for code in words[:-1]:
+            errors[code] = words[-1]
+    for m in re.finditer(r'\bif\s*\((.*?)\)\s*\{([^{}]*)\}', health['body']):
+        condition, body = m.group(1).strip(), m.group(2)
+        if not any(re.search(re.escape(a) + r'\b', condition) for a in addresses):
+            continue
+        targets = [v.split()[1] for v in _directive(body, 'rewrite') if len(v.split()) > 1]
+        targets += [errors[v.split()[0]] for v in _directive(body, 'return') if v.split()[0] in errors]
+        if not targets and _directive(body, 'return'):
+            return check(name, True, severity, '%s proxies except where (%s): return %s' % (where, condition, _directive(body, 'return')[0]))
+        for target in targets:
+            passed = _proxying(locations, _location_for(locations, target))
+            if passed:
+                return check(name, False, severity, '%s sends the clients where (%s) to %s, and %s proxies the backend\'s answer to them'
+                             % (where, condition, target, ', '.join(passed)))
+        if targets:
+            return check(name, True, severity, '%s proxies except where (%s): %s, no backend answer passed on'
+                         % (where, condition, ', '.join(targets)))
+    return check(name, False, severity, '%s proxies the backend\'s /health (version, db, redis) to every client: gate it on the monitoring '
+                 'allow-list (nginx_monitoring_allow)' % where)
+
+
 def nginx_checks(host, answers, max_client_timeout='30s'):
     """The nginx configuration a web host runs with (``nginx -T``): every /api location limits requests and
     connections per client (limit_req, limit_conn) and is not gzipped (BREACH: its JSON carries tokens), and slow
-    clients are cut off (client_header_timeout, client_body_timeout set and at most ``max_client_timeout``)."""
+    clients are cut off (client_header_timeout, client_body_timeout set and at most ``max_client_timeout``); /health
+    passes the backend's detail (version, db, redis) only to the monitoring allow-list."""
     config = get(answers, 'nginx_config', '') or ''
-    names = ('nginx_api_limits_' + host, 'nginx_api_no_gzip_' + host, 'nginx_client_timeouts_' + host)
-    severities = ('medium', 'medium', 'low')
+    names = ('nginx_api_limits_' + host, 'nginx_api_no_gzip_' + host, 'nginx_client_timeouts_' + host, 'nginx_health_public_minimal_' + host)
+    severities = ('medium', 'medium', 'low', 'medium')
     if not config.strip():
         why = 'no configuration read: %s' % _truncate(get(answers, 'nginx_error', '') or get(answers, 'msg', 'not audited'), 160)
         return [check(name, False, severity, why) for name, severity in zip(names, severities)]
@@ -295,6 +417,7 @@ def nginx_checks(host, answers, max_client_timeout='30s'):
     out.append(check(names[2], not problems, severities[2],
                      ('slow clients may hold a connection: %s (max %s)' % ('; '.join(problems), max_client_timeout)) if problems
                      else '%s (max %s)' % (', '.join('%s %s' % (n, ', '.join(v)) for n, v in timeouts.items()), max_client_timeout)))
+    out.append(_health_check(names[3], severities[3], config))
     return out
 
 

@@ -12,8 +12,9 @@ short_description: The runbook's verification checklist through the public entry
 version_added: 0.9.0
 description:
   - Runs the verification checklist of the runbook (回滚验证清单) against the public URL O(url) (nginx),
-    in one module run on the controller, and judges every answer - C(/health) through nginx and the
-    database behind it, a login as O(user), C(/api/me) with the token, an item created and read back,
+    in one module run on the controller, and judges every answer - C(/health) through nginx (its C(status)
+    only - nginx gives the detail only to its monitoring allow-list), the database and Redis as the backends'
+    own C(/health) (O(backends)) report them, a login as O(user), C(/api/me) with the token, an item created and read back,
     and a short closed-loop latency/error sample of C(/health) against O(p95_ms) and O(max_error_rate).
   - Each backend's own C(/health), asked where the backend port is reachable (the web host, or the backend
     host itself - the controller may not reach it), comes in as O(backends); every backend must answer

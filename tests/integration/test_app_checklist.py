@@ -85,7 +85,8 @@ def test_nothing_answering_fails_every_check_through_the_entry_without_a_crash(b
     gone = 'http://127.0.0.1:%d' % free_port()
     result, proc = run_module('app_checklist', args(backend, url=gone))
     assert proc.returncode == 0 and not result['ok']
-    assert names(result) == ['health_backend_aura-app1', 'release_backend_aura-app1']  # asked on the host itself
+    # asked on the host itself: the backend, its release and the database it reports
+    assert names(result) == ['health_backend_aura-app1', 'release_backend_aura-app1', 'db_connection']
     assert [c['detail'] for c in result['checks'] if c['name'] == 'health_nginx'][0].startswith('HTTP -1 connection refused by 127.0.0.1:')
 
 

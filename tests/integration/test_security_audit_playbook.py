@@ -84,7 +84,8 @@ def test_the_deployed_lab_audits_clean(clean_run):
                 'pg_hba_scram_only_aura-db1', 'pg_hba_no_local_trust_aura-db1',
                 'pg_app_role_not_superuser_aura-db1', 'pg_app_role_least_privilege_aura-db1',
                 'pg_hba_tls_only_aura-db1', 'pg_connections_tls_aura-db1',
-                'nginx_api_limits_aura-web1', 'nginx_api_no_gzip_aura-web1', 'nginx_client_timeouts_aura-web1'}
+                'nginx_api_limits_aura-web1', 'nginx_api_no_gzip_aura-web1', 'nginx_client_timeouts_aura-web1',
+                'nginx_health_public_minimal_aura-web1'}
     for host in ('aura-app1', 'aura-app2'):
         expected |= {'env_file_mode_' + host, 'unit_exposure_' + host, 'jwt_config_check_' + host}
     assert expected <= names, expected - names
@@ -96,6 +97,8 @@ def test_the_deployed_lab_audits_clean(clean_run):
     assert check(report, 'redis_tls_only_aura-cache1')[0]['detail'].startswith('TLS verified (TLSv1.3) on 172.30.80.41:6379; a plain-text PING got no answer')
     assert check(report, 'nginx_client_timeouts_aura-web1')[0]['detail'] == (
         'client_header_timeout 10s, client_body_timeout 10s (max 30s)')
+    assert check(report, 'nginx_health_public_minimal_aura-web1')[0]['detail'] == (
+        'location = /health proxies except where ($aura_monitoring = 0): /_aura_health_public, no backend answer passed on')
     assert 'the application user is refused all 10: ACL SETUSER' in check(report, 'redis_app_least_privilege_aura-cache1')[0]['detail']
     assert 'alert protocol_version' in check(report, 'tls_1.0_refused')[0]['detail']
     assert check(report, 'pg_hba_tls_only_aura-db1')[0]['detail'].startswith('2 network rules, all hostssl')  # one per app host

@@ -1,7 +1,9 @@
 """Verify auraflow.ops.nginx in front of two auraflow.ops.backend hosts and the frontend.
 
 Requests go from the controller to the web container on the scenario's own network
-(172.30.94.0/24), verified against the role's self-signed certificate. The tests run in file
+(172.30.94.0/24), verified against the role's self-signed certificate; they come from the network's
+gateway, outside the scenario's nginx_monitoring_allow (127.0.0.1, ::1): a public client. curl on the
+web host itself (127.0.0.1) is an allow-listed one. The tests run in file
 order: the converged state, configuration safety, draining, the login rate limit. Rolling deploys,
 the broken release and the rollback under a probe are the lab's (tests/integration/test_deploy_rollback.py
 runs the same drain -> switch -> gate -> undrain through deploy.yml and rollback.yml)."""
@@ -59,6 +61,28 @@ def request(method, path, body=None, headers=None, scheme='https'):
         return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
     finally:
         conn.close()
+
+
+def local_request(host, path):
+    """GET path from the web host itself (127.0.0.1, on the scenario's nginx_monitoring_allow); (status, headers, body)."""
+    out = host.run("curl -sk -D /tmp/local.headers -o /tmp/local.body -w '%%{http_code}' https://127.0.0.1%s" % path)
+    assert out.rc == 0, out.stderr
+    lines = host.file('/tmp/local.headers').content_string.splitlines()[1:]
+    headers = dict((k.strip().lower(), v.strip()) for k, dummy, v in (line.partition(':') for line in lines if ':' in line))
+    return int(out.stdout), headers, host.file('/tmp/local.body').content_string.encode()
+
+
+LOCAL_HEALTH_20 = "for i in $(seq 20); do curl -sk -o /dev/null -w '%{http_code}\\n' https://127.0.0.1/health; done"
+
+
+def wait_for(probe, want, seconds=30):
+    """Call probe() until its status is want; the last answer."""
+    deadline = time.monotonic() + seconds
+    answer = probe()
+    while answer[0] != want and time.monotonic() < deadline:
+        time.sleep(0.5)
+        answer = probe()
+    return answer
 
 
 def upstream_lines(host):
@@ -126,10 +150,50 @@ def test_frontend_served_with_the_right_caching():
 
 
 def test_backend_routes_proxied():
-    status, dummy, body = request('GET', '/health')
-    assert status == 200 and json.loads(body) == {'status': 'ok', 'version': '1.0.0', 'db': 'ok', 'redis': 'ok'}
     status, dummy, body = request('GET', '/api/items')
     assert status == 401 and json.loads(body)['error'] == 'unauthorized'
+
+
+def test_health_answers_only_status_publicly_and_the_detail_to_the_allow_list(host):
+    # the controller is outside nginx_monitoring_allow: the status only, nothing about the release or its dependencies
+    status, headers, body = request('GET', '/health')
+    assert status == 200 and json.loads(body) == {'status': 'ok'}, body
+    assert headers['content-type'] == 'application/json' and headers['cache-control'] == 'no-store', headers
+    # 127.0.0.1 on the web host is on it: the backend's whole answer
+    status, headers, body = local_request(host, '/health')
+    assert status == 200 and json.loads(body) == {'status': 'ok', 'version': '1.0.0', 'db': 'ok', 'redis': 'ok'}, body
+    assert headers['content-type'].startswith('application/json') and headers['cache-control'] == 'no-store', headers
+    # the public answer's gate is internal: not reachable by name
+    for path in ('/_aura_health_public', '/_aura_health_backend'):
+        assert request('GET', path)[0] == 404, path
+
+
+def test_health_answers_error_publicly_when_the_backends_are_unhealthy_or_down(host):
+    data = other('molecule-nginx-data')
+    try:
+        # unhealthy: every backend answers its /health 503 (Redis gone); nginx tries both, then gives up
+        assert data.run('systemctl stop redis-server').rc == 0
+        status, dummy, body = wait_for(lambda: local_request(host, '/health'), 503)
+        assert status == 503 and json.loads(body)['redis'] == 'fail' and json.loads(body)['version'] == '1.0.0', body
+        status, headers, body = request('GET', '/health')
+        assert status == 503 and json.loads(body) == {'status': 'error'}, body
+        assert headers['content-type'] == 'application/json' and headers['cache-control'] == 'no-store', headers
+    finally:
+        data.run('systemctl start redis-server')
+    assert wait_for(lambda: local_request(host, '/health'), 200)[0] == 200
+    assert request('GET', '/health')[:3:2] == (200, b'{"status":"ok"}')
+    try:
+        # down: no backend answers at all
+        for name in APPS:
+            assert other(name).run('systemctl stop aura-flow-backend').rc == 0
+        status, headers, body = request('GET', '/health')
+        assert status == 503 and json.loads(body) == {'status': 'error'}, body
+        assert headers['content-type'] == 'application/json' and headers['cache-control'] == 'no-store', headers
+    finally:
+        for name in APPS:
+            other(name).run('systemctl start aura-flow-backend')
+    assert wait_for(lambda: request('GET', '/health'), 200)[:3:2] == (200, b'{"status":"ok"}')
+    assert wait_for(lambda: local_request(host, '/health'), 200)[0] == 200
 
 
 def test_login_through_nginx(host):
@@ -155,7 +219,7 @@ def test_monitoring_only_from_allowed_networks(host):
 
 
 def test_json_access_log(host):
-    request('GET', '/health')
+    local_request(host, '/health')  # proxied (allow-listed): the public answer's upstream is its gate's subrequest
     last = json.loads(host.file('/var/log/nginx/aura-flow.access.log').content_string.strip().splitlines()[-1])
     assert last['uri'] == '/health' and last['status'] == 200
     assert float(last['request_time']) >= 0 and float(last['upstream_response_time']) >= 0
@@ -213,8 +277,7 @@ def test_drain_takes_a_backend_out_and_back(host):
     assert ('172.30.94.21:3001', ' down', 'molecule-nginx-app1') in upstream_lines(host)
     log = '/var/log/nginx/aura-flow.access.log'
     lines = len(host.file(log).content_string.splitlines())
-    for dummy in range(20):
-        assert request('GET', '/health')[0] == 200
+    assert host.check_output(LOCAL_HEALTH_20).split() == ['200'] * 20  # proxied: from the allow-list
     served = {json.loads(line)['upstream_addr'] for line in host.file(log).content_string.splitlines()[lines:]}
     assert served == {'172.30.94.22:3001'}
 
@@ -229,8 +292,7 @@ def test_drain_takes_a_backend_out_and_back(host):
     assert rc == 0, output
     assert all(down == '' for dummy, down, dummy in upstream_lines(host))
     lines = len(host.file(log).content_string.splitlines())
-    for dummy in range(20):
-        request('GET', '/health')
+    host.check_output(LOCAL_HEALTH_20)
     served = {json.loads(line)['upstream_addr'] for line in host.file(log).content_string.splitlines()[lines:]}
     assert served == {'172.30.94.21:3001', '172.30.94.22:3001'}
 

@@ -160,6 +160,10 @@ http {
     include /etc/nginx/conf.d/*.conf;
 }
 # configuration file /etc/nginx/conf.d/aura-flow.conf:
+geo $aura_monitoring {
+    default 0;
+    127.0.0.1 1;
+}
 limit_req_zone $aura_api_client zone=aura_api:10m rate=30r/s;
 client_header_timeout 10s;
 client_body_timeout 10s;
@@ -179,6 +183,34 @@ server {
         limit_conn aura_api_conn 40;
         gzip off;
         proxy_pass http://aura_backend;
+    }
+    # /health: the backend's detail only for the monitoring allow-list; a '{' or '#' in a string or comment counts for nothing
+    location = /health {
+        if ($aura_monitoring = 0) {
+            rewrite ^ /_aura_health_public last;
+        }
+        proxy_hide_header Cache-Control;
+        add_header Cache-Control "no-store" always;
+        proxy_pass http://aura_backend;
+    }
+    location = /_aura_health_public {
+        internal;
+        auth_request /_aura_health_backend;
+        error_page 401 403 500 502 503 504 = @aura_health_error;
+        try_files /_aura_health_passed @aura_health_ok;
+    }
+    location = /_aura_health_backend {
+        internal;
+        proxy_pass http://aura_backend/health;
+        proxy_pass_request_body off;
+    }
+    location @aura_health_ok {
+        default_type application/json;
+        return 200 '{"status":"ok"}';
+    }
+    location @aura_health_error {
+        default_type application/json;
+        return 503 '{"status":"error"}';
     }
 }
 """
@@ -206,7 +238,45 @@ def test_nginx_configuration():
     commented = by_name(nginx_checks('web1', {'nginx_config': NGINX_T.replace(live, '        # ' + live.lstrip())}))
     assert commented['nginx_api_limits_web1']['detail'] == 'no limit_req and limit_conn in location /api/auth/'
     none = nginx_checks('web1', {'nginx_config': '', 'nginx_error': 'nginx: command not found'})
-    assert [c['ok'] for c in none] == [False] * 3 and none[0]['detail'] == 'no configuration read: nginx: command not found'
+    assert [c['ok'] for c in none] == [False] * 4 and none[0]['detail'] == 'no configuration read: nginx: command not found'
+
+
+def health_check(config):
+    return by_name(nginx_checks('web1', {'nginx_config': config}))['nginx_health_public_minimal_web1']
+
+
+def test_nginx_health_answers_only_status_to_clients_outside_the_allow_list():
+    good = health_check(NGINX_T)
+    assert (good['ok'], good['severity']) == (True, 'medium'), good
+    assert good['detail'] == ('location = /health proxies except where ($aura_monitoring = 0): /_aura_health_public, '
+                              'no backend answer passed on')
+    # the site before issue 21: /health proxied to everybody
+    site = NGINX_T
+    start = site.index('    location = /health {')
+    old = site[:start] + '    location = /health {\n        proxy_pass http://aura_backend;\n    }\n}\n'
+    bad = health_check(old)
+    assert (bad['ok'], bad['severity']) == (False, 'medium'), bad
+    assert bad['detail'].startswith("location = /health proxies the backend's /health (version, db, redis) to every client")
+    # the gate commented out, or on something other than the client's address: still everybody
+    assert not health_check(site.replace('        if ($aura_monitoring = 0) {', '        # if ($aura_monitoring = 0) {\n        if (1) {'))['ok']
+    assert not health_check(site.replace('if ($aura_monitoring = 0)', 'if ($http_x_monitoring)'))['ok']
+    # the public branch proxies after all (the fixed answer replaced by the backend's)
+    leaky = health_check(site.replace("return 200 '{\"status\":\"ok\"}';", 'proxy_pass http://aura_backend;'))
+    assert not leaky['ok'] and leaky['detail'] == (
+        "location = /health sends the clients where ($aura_monitoring = 0) to /_aura_health_public, and location @aura_health_ok "
+        "proxies the backend's answer to them")
+    # other ways that keep the detail in: an allow-list with deny all, an error_page gate, no proxying at all, no /health location
+    allow = old.replace('        proxy_pass http://aura_backend;\n    }\n}', '        allow 10.0.0.0/8;\n        deny all;\n'
+                        '        proxy_pass http://aura_backend;\n    }\n}')
+    assert health_check(allow)['detail'] == 'location = /health proxies only for its allow rules (deny all)'
+    teapot = site.replace('rewrite ^ /_aura_health_public last;', 'return 418;').replace(
+        '        proxy_hide_header', '        error_page 418 = @aura_health_ok;\n        proxy_hide_header')
+    assert health_check(teapot)['ok']
+    assert health_check(site[:start] + '    location = /health {\n        return 200 ok;\n    }\n}\n')['ok']
+    assert health_check(site[:start] + '}\n')['detail'] == 'no location serves /health'
+    # no exact location: the longest prefix decides (location / proxying everything passes /health on)
+    catch_all = health_check(site[:start] + '    location / {\n        proxy_pass http://aura_backend;\n    }\n}\n')
+    assert not catch_all['ok'] and catch_all['detail'].startswith('location / proxies')
 
 
 def test_nginx_seconds():

@@ -53,11 +53,28 @@ def test_an_unreachable_backend_fails_health_and_release_and_says_why():
     assert by_name['release_backend_aura-app1']['detail'] == 'answers nothing, expected 1.1.0'
 
 
-def test_a_degraded_database_fails_nginx_health_and_the_db_check():
+def test_a_degraded_database_fails_the_health_checks_and_the_db_check():
     degraded = {'status': 503, 'json': {'status': 'degraded', 'version': '1.1.0', 'db': 'error', 'redis': 'ok'}}
-    by_name, checks = verdicts(nginx=degraded)
-    assert failed_names(checks) == ['health_nginx', 'db_connection']
+    by_name, checks = verdicts(nginx=degraded, backends=[dict(degraded, name='aura-app1'), dict(degraded, name='aura-app2')])
+    assert failed_names(checks) == ['health_backend_aura-app1', 'health_backend_aura-app2', 'health_nginx', 'db_connection']
     assert by_name['db_connection']['detail'] == 'db error, redis ok (as the backends report it)'
+
+
+def test_the_db_check_reads_the_backends_not_nginxs_public_answer():
+    # outside nginx_monitoring_allow nginx answers the status only: the database is judged from the backends' own /health
+    public = {'status': 200, 'json': {'status': 'ok'}, 'seconds': 0.004}
+    by_name, checks = verdicts(nginx=public)
+    assert failed_names(checks) == []
+    assert by_name['db_connection']['detail'] == 'db ok, redis ok (as the backends report it)'
+    one = {'name': 'aura-app2', 'status': 503, 'json': {'status': 'error', 'version': '1.1.0', 'db': 'fail', 'redis': 'ok'}}
+    by_name, checks = verdicts(nginx={'status': 503, 'json': {'status': 'error'}}, backends=[dict(HEALTHY, name='aura-app1'), one])
+    assert failed_names(checks) == ['health_backend_aura-app2', 'health_nginx', 'db_connection']
+    assert by_name['db_connection']['detail'] == 'aura-app1: db ok, redis ok; aura-app2: db fail, redis ok'
+    # no backend answered: nginx's answer counts when it carries db (an allow-listed controller), else unknown
+    gone = [{'name': 'aura-app1', 'status': -1, 'json': None, 'error': 'Connection refused'}]
+    assert verdicts(backends=gone)[0]['db_connection']['ok']
+    unknown = verdicts(backends=gone, nginx=public)[0]['db_connection']
+    assert not unknown['ok'] and unknown['detail'] == 'db unknown, redis unknown (as the backends report it)'
 
 
 def test_a_refused_login_fails_login_and_the_key_functions_that_need_its_token():
