@@ -212,7 +212,9 @@ def plain_connection_to_the_database():
             proc.terminate()
             proc.wait(timeout=30)
         run(['docker', 'exec', '-i', 'aura-db1', 'sh', '-c', 'cat > %s' % hba], input=original, timeout=30)
-        run(['docker', 'exec', 'aura-db1', 'runuser', '-u', 'postgres', '--', 'psql', '-c', 'SELECT pg_reload_conf()'], timeout=30)
+        # the server notices no gone client while it sleeps: end its side too
+        run(['docker', 'exec', 'aura-db1', 'runuser', '-u', 'postgres', '--', 'psql', '-c',
+             "SELECT pg_reload_conf(), pg_terminate_backend(pid) FROM pg_stat_activity WHERE client_addr = '172.30.80.1'"], timeout=30)
 
 
 def test_a_rule_and_a_connection_without_tls_fail_the_audit(deployed):
