@@ -1,6 +1,6 @@
 """auraflow.ops.pki on the controller itself (ansible -c local): the CA and a host certificate made from
 nothing, check mode that changes no host file, a second run that changes nothing, a certificate the CA's
-certificate verifies for every name asked, the key readable by its owner only, and several hosts of one
+certificate verifies for every name asked, the key readable by its owner only, and two hosts of one
 free-strategy play sharing one CA (throttle 1: none makes a CA of its own)."""
 
 import json
@@ -27,7 +27,7 @@ PLAY = """
         msg: "pki_changed={{{{ pki_changed }}}}"
 """
 
-HOSTS = ('h1', 'h2', 'h3')
+HOSTS = ('h1', 'h2')  # two hosts racing in one free play are enough to show one CA is made
 
 
 def play(tmp_path, *args):
@@ -59,7 +59,7 @@ def test_check_mode_then_a_real_run_then_nothing(tmp_path):
         names = openssl('x509', '-in', str(cert), '-noout', '-ext', 'subjectAltName').stdout
         assert 'DNS:localhost' in names and 'IP Address:127.0.0.1' in names and 'DNS:%s.test' % host in names, names
         assert oct(key.stat().st_mode & 0o777) == '0o600'
-    assert sorted(os.listdir(tmp_path / 'ca')) == ['ca.crt', 'ca.key', 'hosts']  # one CA for the three hosts
+    assert sorted(os.listdir(tmp_path / 'ca')) == ['ca.crt', 'ca.key', 'hosts']  # one CA for both hosts
 
     again = play(tmp_path)
     assert again.returncode == 0 and set(changed_counts(again.stdout)) == {0}, again.stdout.split('PLAY RECAP')[-1]
