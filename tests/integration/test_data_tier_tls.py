@@ -22,7 +22,7 @@ pytestmark = pytest.mark.lab
 HEALTH = 'https://172.30.80.10/health'
 APP_HOSTS = {'aura-app1': '172.30.80.21', 'aura-app2': '172.30.80.22'}
 CACHE = ('172.30.80.41', 6379)
-LAB_CA = os.path.join(ROOT, 'inventories', 'lab', 'pki', 'ca.crt')
+LAB_CA = os.path.join(ROOT, 'inventories', 'lab', '.pki', 'ca.crt')
 
 # variant: as deployed (.env), plain (sslmode=disable), other_ca (verify-full against the system's CAs, not the lab's)
 CONNECT = r"""

@@ -27,7 +27,7 @@ from pg_server import pg_bin_dir
 PLAYBOOK = os.path.join(ROOT, '.venv', 'bin', 'ansible-playbook')
 HEALTH = 'https://172.30.80.10/health'
 SECRETS = os.path.join(ROOT, 'inventories', 'lab', 'group_vars', 'all', 'secrets.yml')
-LAB_CA = os.path.join(ROOT, 'inventories', 'lab', 'pki', 'ca.crt')
+LAB_CA = os.path.join(ROOT, 'inventories', 'lab', '.pki', 'ca.crt')
 DEMO_PASSWORD = 'aura-demo-2024'
 NO_LOGIN = ['-e', 'audit_jwt_live=false']
 
