@@ -448,7 +448,7 @@ def database_checks(host, answers):
                          % ', '.join(str(get(r, 'line_number')) for r in trust) if trust
                          else 'local rules: %s' % (', '.join(_unique(get(r, 'auth_method') for r in local)) or 'none')))
     else:
-        out.append(check('pg_hba_scram_only_' + host, False, 'high', 'cannot read pg_hba_file_rules: %s' % get(hba, 'msg', 'not audited')))
+        out.append(check('pg_hba_scram_only_' + host, False, 'high', _hba_unread(hba)))
     if 'hba' in answers:
         out.append(_hba_tls_check(host, hba))
     if 'connections' in answers:
@@ -475,6 +475,11 @@ def database_checks(host, answers):
 ENCRYPTED_RULES = ('hostssl', 'hostgssenc')
 
 
+def _hba_unread(hba):
+    """Why the pg_hba checks have nothing to judge: the query's error."""
+    return 'cannot read pg_hba_file_rules: %s' % get(hba, 'msg', 'not audited')
+
+
 def _loopback(address, netmask):
     """True when an hba rule's address matches only the loopback (or the server itself: samehost)."""
     if address in ('samehost', 'localhost'):
@@ -492,7 +497,7 @@ def _hba_tls_check(host, hba):
     name = 'pg_hba_tls_only_' + host
     rows = get(hba, 'query_result')
     if rows is None:
-        return check(name, False, 'high', 'cannot read pg_hba_file_rules: %s' % get(hba, 'msg', 'not audited'))
+        return check(name, False, 'high', _hba_unread(hba))
     network = [r for r in rows if get(r, 'type') != 'local' and get(r, 'auth_method') != 'reject'
                and not _loopback(get(r, 'address'), get(r, 'netmask'))]
     plain = [r for r in network if get(r, 'type') not in ENCRYPTED_RULES]
