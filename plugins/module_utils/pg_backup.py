@@ -950,24 +950,29 @@ def validate_min_rows(value):
 # --------------------------------------------------------------------------- checks and verdict
 
 class Checks:
-    """The ordered checks of one verification and the verdict."""
+    """The ordered checks of one verification and the verdict.
 
-    def __init__(self):
+    ``severity`` maps each known check name to the severity of its failure: pg_backup_verify's
+    CHECK_SEVERITY by default; another verifier (pgbackrest_verify) passes its own names.
+    """
+
+    def __init__(self, severity=None):
+        self.severity = CHECK_SEVERITY if severity is None else severity
         self.items = []
         self.skipped = []
 
     def add(self, name, ok, detail, warning=False):
-        if name not in CHECK_SEVERITY:
+        if name not in self.severity:
             raise ValueError('unknown check %r' % (name,))
         if ok:
             severity = WARNING_SEVERITY if warning else 'info'
         else:
-            severity = CHECK_SEVERITY[name]
+            severity = self.severity[name]
         self.items.append({'name': name, 'ok': bool(ok), 'detail': detail, 'severity': severity})
         return bool(ok)
 
     def skip(self, name, reason):
-        if name not in CHECK_SEVERITY:
+        if name not in self.severity:
             raise ValueError('unknown check %r' % (name,))
         self.skipped.append({'name': name, 'reason': reason})
 
