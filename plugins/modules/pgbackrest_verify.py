@@ -353,7 +353,7 @@ from ansible_collections.auraflow.ops.plugins.module_utils.pg_backup import (
     validate_min_rows,
 )
 from ansible_collections.auraflow.ops.plugins.module_utils.pgbackrest import (
-    SCRATCH_PREFIX,
+    SCRATCH_NAME,
     SOCKET_PATH_MAX,
     PgbackrestError,
     backup_summary,
@@ -1194,7 +1194,7 @@ def settings_from(module):
                          'shorter path' % (base, longest, SOCKET_PATH_MAX))
     if os.path.exists(base) and (not os.path.isdir(base) or not os.access(base, os.W_OK | os.X_OK)):
         module.fail_json(msg='scratch_base %s is not a directory writable by %s' % (base, pwd.getpwuid(os.geteuid()).pw_name))
-    if not base.startswith('/') or os.path.basename(base.rstrip('/')).startswith(SCRATCH_PREFIX):
+    if not base.startswith('/') or SCRATCH_NAME.match(os.path.basename(base.rstrip('/'))):
         module.fail_json(msg='scratch_base must be an absolute path of its own, not a scratch directory: %s' % base)
     return out
 

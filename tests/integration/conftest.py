@@ -31,6 +31,7 @@ LAB_ORDER = (
     ('test_killed_runs.py', 'deployed'),
     ('test_backup_playbook.py', 'deployed'),
     ('test_restore_playbook.py', 'deployed'),
+    ('test_pitr.py', 'deployed'),
     ('test_slo_playbook.py', 'deployed'),
     ('test_data_tier_tls.py', 'deployed'),
     ('test_security_audit_playbook.py', 'deployed'),

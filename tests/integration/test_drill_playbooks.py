@@ -3,10 +3,13 @@
 Refusals first, each proven harmless by the cluster's system identifier (a new data directory gets a
 new one), nginx still answering and changed=0: a run with aura_drill_target=false, a backup that does
 not exist, and a damaged one (a cut-off copy in /tmp on aura-db1) that fails verification.
-Then the real disaster: an item written before a fresh backup must come back, one written after it
-must be lost, the data directory must really be new (another system identifier), and the report must
-carry passed, measured.rto_seconds/rpo_seconds (RPO from the restored data: newest restored write
-between the two items), targets, the phases and the browser screenshot (a PNG) in its HTML twin.
+Then the real disaster, recovered on the lab's default path (pitr: the pgBackRest stanza and its archived
+WAL): an item written before a fresh backup and one written after it both come back, and so does the
+disaster marker written just before the stack stops; the data directory was really deleted (its inode is
+new) while the cluster keeps its system identifier (the stanza's), and the report must carry passed,
+measured.rto_seconds/rpo_seconds (RPO from the restored data: at most archive_timeout, 60 s), targets,
+the phases and the browser screenshot (a PNG) in its HTML twin. The dump path (drill_full_method=dump,
+a new cluster from pg_dump) is refused in the same way before anything is destroyed.
 Finally the application drill: the active release redeployed, smoke and browser checks green.
 """
 
@@ -76,7 +79,7 @@ def test_refused_on_a_host_that_is_not_a_drill_target(stack):
 
 
 def test_missing_backup_stops_before_anything_is_destroyed(stack):
-    rc, out, report, _unused = run_playbook('drill_full', '-e', 'backup=/nonexistent.dump')
+    rc, out, report, _unused = run_playbook('drill_full', '-e', 'backup=/nonexistent.dump', '-e', 'drill_full_method=dump')
     assert rc != 0 and report is None
     assert "backup '/nonexistent.dump' not found on aura-db1" in out
     assert_untouched(out, stack)
@@ -84,7 +87,7 @@ def test_missing_backup_stops_before_anything_is_destroyed(stack):
 
 def test_damaged_backup_stops_before_the_destructive_step(stack):
     with damaged_backup('/tmp/drill_full_test_cut.dump') as cut:
-        rc, out, _unused1, _unused2 = run_playbook('drill_full', '-e', 'backup=' + cut)
+        rc, out, _unused1, _unused2 = run_playbook('drill_full', '-e', 'backup=' + cut, '-e', 'drill_full_method=dump')
     assert rc != 0
     assert 'drill_full STOPPED before the destructive step: the backup %s failed verification' % cut in out
     assert 'Nothing was destroyed' in out
@@ -96,12 +99,13 @@ def disaster(stack):
     kept = new_item('drill_full before the backup')
     backup = run_playbook('backup', timeout=900)
     assert backup[0] == 0, backup[1][-3000:]
-    lost = new_item('drill_full after the backup')
+    after = new_item('drill_full after the backup')
     kept_at = psql("SELECT extract(epoch FROM created_at) FROM items WHERE title = '%s'" % kept)
-    lost_at = psql("SELECT extract(epoch FROM created_at) FROM items WHERE title = '%s'" % lost)
+    after_at = psql("SELECT extract(epoch FROM created_at) FROM items WHERE title = '%s'" % after)
+    inode = run(['docker', 'exec', 'aura-db1', 'sh', '-c', 'stat -c %i /var/lib/postgresql/*/main'], timeout=60).stdout.strip()
     rc, out, report, path = run_playbook('drill_full')
-    return {'rc': rc, 'out': out, 'report': report, 'path': path, 'kept': kept, 'lost': lost,
-            'kept_at': float(kept_at), 'lost_at': float(lost_at), 'before': stack}
+    return {'rc': rc, 'out': out, 'report': report, 'path': path, 'kept': kept, 'after': after,
+            'kept_at': float(kept_at), 'after_at': float(after_at), 'before': stack, 'inode': inode}
 
 
 def test_full_drill_recovers_and_measures(disaster):
@@ -109,19 +113,21 @@ def test_full_drill_recovers_and_measures(disaster):
     assert report is not None, out[-3000:]
     assert disaster['rc'] == 0 and report['passed'] is True, out[-3000:]
     assert report['kind'] == 'drill_full'
-    assert report['targets'] == {'rto_seconds': 3600, 'rpo_seconds': 3600}
+    assert report['targets'] == {'path': 'pitr', 'rto_seconds': 3600, 'rpo_seconds': 3600}
     measured = report['measured']
     assert isinstance(measured['rto_seconds'], float) and measured['rto_seconds'] > 0
-    assert [p['name'].split(' ')[0] for p in measured['phases']] == ['preflight', 'disaster', 'new', 'restore', 'redis,', 'smoke']
+    assert [p['name'].split(' ')[0] for p in measured['phases']] == ['preflight', 'disaster', 'new', 'pgBackRest', 'redis,', 'smoke']
     names = [c['name'] for c in report['checks']]
     for name in ('backup', 'smoke_health_nginx', 'smoke_user_login', 'browser_backend_version', 'browser_login', 'rto', 'rpo'):
         assert name in names
 
 
 def test_the_database_was_really_destroyed_and_restored(disaster):
-    assert system_identifier() != disaster['before']
+    inode = run(['docker', 'exec', 'aura-db1', 'sh', '-c', 'stat -c %i /var/lib/postgresql/*/main'], timeout=60).stdout.strip()
+    assert inode != disaster['inode'], 'the data directory was not deleted'
+    assert system_identifier() == disaster['before']  # restored from the stanza, not a new cluster
     assert psql("SELECT count(*) FROM items WHERE title = '%s'" % disaster['kept']) == '1'
-    assert psql("SELECT count(*) FROM items WHERE title = '%s'" % disaster['lost']) == '0'
+    assert psql("SELECT count(*) FROM items WHERE title = '%s'" % disaster['after']) == '1'
     assert answers(URL + '/health')
 
 
@@ -129,11 +135,12 @@ def test_rpo_comes_from_the_restored_data(disaster):
     measured = disaster['report']['measured']
     disaster_at = float(psql("SELECT extract(epoch FROM '%s'::timestamptz)" % measured['disaster_at']))
     last_write = float(psql("SELECT extract(epoch FROM '%s'::timestamptz)" % measured['last_restored_write']))
-    # The newest restored write is at least the item written before the backup, and older than the lost one.
-    assert disaster['kept_at'] <= last_write < disaster['lost_at'] < disaster_at
+    # The newest restored write is the disaster marker itself: WAL brought everything back.
+    assert disaster['kept_at'] < disaster['after_at'] <= last_write <= disaster_at
     assert abs(measured['rpo_seconds'] - (disaster_at - last_write)) < 0.01
+    assert measured['rpo_seconds'] <= 60, measured
     rpo = [c for c in disaster['report']['checks'] if c['name'] == 'rpo'][0]
-    assert 'the disaster marker is lost, as expected' in rpo['detail']
+    assert 'the disaster marker was restored' in rpo['detail']
 
 
 def test_html_report_shows_the_screenshot(disaster):
