@@ -455,6 +455,16 @@ def test_port_in_use_fails_clearly(stanza):
     assert_clean_failure(result, proc, 'port %d is in use' % port)
 
 
+def test_too_little_disk_fails_before_anything_is_restored(stanza):
+    free_mb = shutil.disk_usage(stanza['scratch']).free // 2**20
+    result, proc = verify(stanza, min_free_margin_mb=free_mb + 1024)
+    assert proc.returncode != 0 and result['valid'] is False, json.dumps(result, indent=1)
+    assert names(result, ok=False) == ['disk_space'], result['checks']
+    assert 'restore' not in names(result), result['checks']
+    assert TRACEBACK not in proc.stdout + proc.stderr
+    assert os.listdir(stanza['scratch']) == []
+
+
 @pytest.mark.skipif(not AS_ROOT, reason='runs the module as root')
 def test_root_is_refused(stanza):
     result, proc = verify(stanza, as_root=True)
