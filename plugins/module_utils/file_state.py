@@ -28,7 +28,8 @@ def _name(lookup, ident):
 
 
 def read(path, checksum=True):
-    """The state of ``path`` (not following a final symlink): exists, type, owner, group, mode, checksum, target."""
+    """The state of ``path`` (not following a final symlink): exists, type, owner, group, mode, device (st_dev: which
+    filesystem), checksum, target."""
     try:
         st = os.lstat(path)
     except FileNotFoundError:
@@ -47,6 +48,7 @@ def read(path, checksum=True):
         'owner': _name(pwd.getpwuid, st.st_uid),
         'group': _name(grp.getgrgid, st.st_gid),
         'mode': '%04o' % stat.S_IMODE(st.st_mode),
+        'device': st.st_dev,
     }
     if kind == 'link':
         result['target'] = os.readlink(path)

@@ -62,7 +62,9 @@ EXAMPLES = r"""
 
 RETURN = r"""
 files:
-  description: Path -> what it holds. A missing path has only C(exists=false).
+  description:
+    - Path -> what it holds. A missing path has only C(exists=false).
+    - C(device) is the number of the filesystem the path is on (C(st_dev)): two paths on the same disk have the same.
   returned: always
   type: dict
   sample:
@@ -72,6 +74,7 @@ files:
       owner: root
       group: root
       mode: "0644"
+      device: 2049
       checksum: 6a0f3c1e2b7d5f0b9c3a8e4d1f2a7b6c5d4e3f21
     /opt/aura-flow/current:
       exists: true
@@ -79,6 +82,7 @@ files:
       owner: root
       group: root
       mode: "0777"
+      device: 2049
       target: /opt/aura-flow/releases/1.1.0
     /etc/missing:
       exists: false

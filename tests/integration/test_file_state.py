@@ -33,6 +33,11 @@ def test_one_run_reads_every_path_and_changes_nothing(tmp_path):
     assert files[paths[1]]['type'] == 'directory' and files[paths[1]]['mode'] == '0755'
     assert files[paths[2]]['type'] == 'link' and files[paths[2]]['target'] == 'releases'
     assert files[paths[3]] == {'exists': False}
+    # the filesystem each path is on (the postgres role compares the data directory's and the repository's)
+    assert files[paths[0]]['device'] == files[paths[1]]['device'] == os.lstat(str(tmp_path)).st_dev
+    if os.path.exists('/dev/shm') and os.stat('/dev/shm').st_dev != os.stat(str(tmp_path)).st_dev:
+        other, dummy = run_direct('file_state', {'paths': ['/dev/shm']})
+        assert other['files']['/dev/shm']['device'] != files[paths[0]]['device']
     assert sorted((p.name, p.stat().st_mtime_ns) for p in tmp_path.iterdir()) == before
 
 
