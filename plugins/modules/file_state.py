@@ -64,7 +64,7 @@ RETURN = r"""
 files:
   description:
     - Path -> what it holds. A missing path has only C(exists=false).
-    - C(device) is the number of the filesystem the path is on (C(st_dev)): two paths on the same disk have the same.
+    - C(device) is the number of the filesystem the path is on (C(st_dev)); two paths on the same disk have the same one.
   returned: always
   type: dict
   sample:
