@@ -68,8 +68,8 @@ def test_mistyped_rollback_to_is_refused(ghost, tmp_path):
 
 
 def test_restore_with_an_unknown_parameter_is_refused(ghost, tmp_path):
-    rc, out = play(ghost, tmp_path, 'restore', '-e', 'confirm_restore=yes', '-e', 'restore_target_time=2026-11-29T22:00:00Z')
-    refused(rc, out, "restore.yml does not know the variable 'restore_target_time'", 'did you mean restore_test?')
+    rc, out = play(ghost, tmp_path, 'restore', '-e', 'confirm_restore=yes', '-e', 'restore_tset=true')
+    refused(rc, out, "restore.yml does not know the variable 'restore_tset'", 'did you mean restore_test?')
 
 
 def test_deploy_with_a_mistyped_deploy_variable_is_refused(ghost, tmp_path):
