@@ -23,6 +23,7 @@ import re
 import shlex
 import time
 
+from ansible_collections.auraflow.ops.plugins.module_utils import pgconn
 from ansible_collections.auraflow.ops.plugins.module_utils.pg_backup import Checks
 
 # Check names (a contract), in the order the module runs them, and the severity of a failure.
@@ -533,24 +534,12 @@ def scratch_dir_name(now=None, pid=0, random_hex='000000'):
 
 def scratch_created_epoch(name):
     """The UTC creation time in a scratch directory's name, or None for any other name."""
-    match = SCRATCH_NAME.match(name or '')
-    if not match:
-        return None
-    try:
-        return calendar.timegm(time.strptime(match.group(1), '%Y%m%d%H%M%S'))
-    except ValueError:
-        return None
+    return pgconn.scratch_created_epoch(name, SCRATCH_NAME)
 
 
 def stale_scratch_names(names, max_age, now=None):
     """The names (in order) of scratch directories older than ``max_age`` seconds; never any other name."""
-    now = time.time() if now is None else now
-    out = []
-    for name in names:
-        created = scratch_created_epoch(name)
-        if created is not None and now - created > max_age:
-            out.append(name)
-    return out
+    return pgconn.stale_scratch_names(names, max_age, now, SCRATCH_NAME)
 
 
 def socket_path(socket_dir, port):

@@ -338,9 +338,10 @@ SCRATCH_NAME = re.compile(r'^%s(\d{14})_(\d+)_([0-9a-f]{6})$' % re.escape(SCRATC
 SCRATCH_NAME_SQL = '^%s[0-9]{14}_[0-9]+_[0-9a-f]{6}$' % SCRATCH_PREFIX
 
 
-def scratch_created_epoch(name):
-    """The UTC creation time encoded in a scratch name (``scratch_name()``), or None for any other name."""
-    match = SCRATCH_NAME.match(name or '')
+def scratch_created_epoch(name, pattern=None):
+    """The UTC creation time encoded in a scratch name (``scratch_name()``), or None for any other name.
+    ``pattern``: another verifier's names (a regex whose group 1 is the UTC stamp YYYYmmddHHMMSS)."""
+    match = (pattern or SCRATCH_NAME).match(name or '')
     if not match:
         return None
     try:
@@ -349,12 +350,12 @@ def scratch_created_epoch(name):
         return None
 
 
-def stale_scratch_names(names, max_age, now=None):
+def stale_scratch_names(names, max_age, now=None, pattern=None):
     """The names (in order) that are scratch names older than ``max_age`` seconds; nothing else ever."""
     now = time.time() if now is None else now
     out = []
     for name in names:
-        created = scratch_created_epoch(name)
+        created = scratch_created_epoch(name, pattern)
         if created is not None and now - created > max_age:
             out.append(name)
     return out
