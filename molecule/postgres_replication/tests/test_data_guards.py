@@ -12,6 +12,7 @@ Each case applies the role with ansible-playbook against the scenario's containe
 would. This module runs before test_postgres.py/test_replication.py and leaves both hosts as the
 converge made them (the replica is rebuilt from the primary and streams again)."""
 
+import json
 import os
 import pathlib
 import subprocess
@@ -213,3 +214,71 @@ def test_empty_data_directory_is_recreated_only_when_asked(nodes, apply_role):
         replica.run('systemctl start ' + UNIT)
     wait_until(replica, 'SELECT pg_is_in_recovery()', 't')
     wait_until(nodes[PRIMARY], 'SELECT count(*) FROM pg_stat_replication', '1')
+
+
+@pytest.fixture(scope='module')
+def drill_replicas(inventory, tmp_path_factory):
+    """drill_full.yml's replica step (drill entry point full_replicas) on both hosts; returns (rc, output, the noted checks)."""
+    work = tmp_path_factory.mktemp('drill')
+    noted = work / 'replicas.json'
+    playbook = work / 'replicas.yml'
+    playbook.write_text('- name: The streaming replicas follow the recovered primary\n'
+                        '  hosts: pg_primary:pg_replica\n'
+                        '  gather_facts: false\n'
+                        '  tasks:\n'
+                        '    - name: Rebuild each replica (drill entry point full_replicas)\n'
+                        '      ansible.builtin.include_role:\n'
+                        '        name: auraflow.ops.drill\n'
+                        '        tasks_from: full_replicas\n'
+                        '    - name: Keep what the drill noted for its report\n'
+                        '      ansible.builtin.copy:\n'
+                        '        content: "{{ hostvars.localhost.drill_full_replicas | to_json }}"\n'
+                        '        dest: %s\n'
+                        '        mode: "0600"\n'
+                        '      delegate_to: localhost\n'
+                        '      run_once: true\n' % noted)
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(ROOT / 'collections'), ANSIBLE_FORCE_COLOR='0', ANSIBLE_NOCOLOR='1')
+
+    def run():
+        proc = subprocess.run([os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', inventory, str(playbook)],
+                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False)
+        out = proc.stdout + proc.stderr
+        print(out[-6000:])
+        return proc.returncode, out, json.loads(noted.read_text()) if noted.exists() else None
+    return run
+
+
+def test_after_a_recreated_primary_the_drill_rebuilds_the_replica_from_it(nodes, apply_role, drill_replicas):
+    """drill_full.yml on the dump path: the primary's data directory is lost and a new cluster (a new system
+    identifier) takes its place; the replica cannot follow it until the drill rebuilds it, archiving its data first."""
+    primary, replica = nodes[PRIMARY], nodes[REPLICA]
+    old_identifier = sql(primary, 'SELECT system_identifier FROM pg_control_system()')
+    assert sql(replica, 'SELECT system_identifier FROM pg_control_system()') == old_identifier
+    archives_before = set(replica.run('ls %s', REBUILD_DIR).stdout.split())
+    # The disaster as drill_full.yml makes it (entry point full_destroy), then the new cluster (full_recover_db, dump path).
+    assert primary.run('systemctl stop ' + UNIT).rc == 0
+    assert primary.run('rm -rf ' + DATA).rc == 0
+    rc, out = apply_role(PRIMARY, 'postgres_cluster_recreate=true')
+    assert rc == 0, out[-3000:]
+    new_identifier = sql(primary, 'SELECT system_identifier FROM pg_control_system()')
+    assert new_identifier != old_identifier
+    wait_until(replica, "SELECT count(*) FROM pg_stat_wal_receiver WHERE status = 'streaming'", '0')
+
+    rc, out, checks = drill_replicas()
+
+    assert rc == 0, out[-3000:]
+    assert checks == [{'name': 'replica ' + REPLICA, 'severity': 'high', 'seconds': None, 'ok': True,
+                       'detail': 'rebuilt from %s: a standby, WAL receiver streaming, system identifier %s (the primary\'s)'
+                                 % (PRIMARY, new_identifier)}], checks
+    assert sql(replica, 'SELECT system_identifier FROM pg_control_system()') == new_identifier
+    # The replica rules: its old data directory was archived and the archive checked before it was emptied.
+    archives = set(replica.run('ls %s', REBUILD_DIR).stdout.split()) - archives_before
+    assert len(archives) == 1, archives
+    listing = replica.run('tar -tzf %s/%s', REBUILD_DIR, archives.pop())
+    assert listing.rc == 0 and {'./PG_VERSION', './global/pg_control', './standby.signal'} <= set(listing.stdout.split())
+    assert out.index('Check the backup of the data directory') < out.index('Empty the local data directory')
+    # It follows the new primary.
+    assert sql(primary, "CREATE TABLE after_recovery AS SELECT 'written after the recovery'::text AS v", db='aura_flow') == ''
+    wait_until(replica, "SELECT count(*) FROM pg_class WHERE relname = 'after_recovery'", '1', db='aura_flow')
+    assert sql(replica, 'SELECT v FROM after_recovery', db='aura_flow') == 'written after the recovery'
+    wait_until(primary, 'SELECT count(*) FROM pg_stat_replication', '1')
