@@ -125,3 +125,45 @@ def test_damaged_backup_fails_verification(database):
     assert report['measured']['rto_seconds'] is None
     assert report['measured']['drill_target'] is None  # refused before a scratch database was created
     assert changed_counts(out) == [0]
+
+
+def test_physical_path_restores_the_stanza_to_the_drills_start_and_measures_rpo_from_the_wal(database):
+    """-e drill_db_method=pitr: the pgBackRest stanza to the drill's start in a scratch instance. With archive_timeout
+    off for the moment, a commit made seconds before the drill is only in pg_wal: the RPO is its age, read from the WAL."""
+    assert psql("SELECT count(*) FROM pg_stat_archiver WHERE last_archived_wal IS NOT NULL") == '1'
+    psql('ALTER SYSTEM SET archive_timeout = 0')
+    try:
+        psql('SELECT pg_reload_conf()')
+        psql('SELECT pg_switch_wal() IS NOT NULL')  # whatever was written before is archived
+        psql('SELECT txid_current()')
+        written = psql("SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')")
+        rc, out, report, _unused1 = drill('-e', 'drill_db_method=pitr')
+    finally:
+        psql('ALTER SYSTEM RESET archive_timeout')
+        psql('SELECT pg_reload_conf()')
+    assert rc == 0 and report['passed'] is True, out[-3000:]
+    assert changed_counts(out) == [0]
+    measured = report['measured']
+    assert measured['method'] == 'pitr'
+    names = [c['name'] for c in report['checks']]
+    for name in ('archiving', 'repository', 'target_in_range', 'restore', 'target_reached', 'expected_tables', 'cleanup', 'rto', 'rpo'):
+        assert name in names, names
+    assert re.match(r'\d{8}-\d{6}F', measured['backup']['label']) and measured['backup']['stanza'] == 'aura'
+    assert measured['target_time'] >= written
+    # The commit above (and any the app made since) was only in pg_wal at the drill's start: the RPO is the oldest one's age.
+    assert measured['archive']['unarchived_commits'] >= 1 and measured['archive']['unarchived_bytes'] > 0
+    assert isinstance(measured['rpo_seconds'], int) and 0 <= measured['rpo_seconds'] <= 120
+    rpo = [c for c in report['checks'] if c['name'] == 'rpo'][0]['detail']
+    assert re.search(r'commits? (was|were) only in pg_wal at', rpo), rpo
+    assert set(measured['row_counts']) == {'users', 'items'}
+    for counts in measured['row_counts'].values():
+        assert isinstance(counts['restored'], int) and isinstance(counts['live'], int)
+    scratch = re.match(r'scratch instance (\S+) on port \d+ of aura-db1$', measured['drill_target'])
+    assert scratch, measured['drill_target']
+    assert run(['docker', 'exec', 'aura-db1', 'test', '-e', scratch.group(1)], timeout=60).returncode != 0
+
+
+def test_physical_path_refuses_a_dump(database):
+    rc, out, _unused1, _unused2 = drill('-e', 'drill_db_method=pitr', '-e', 'backup=/nonexistent.dump')
+    assert rc != 0 and 'drill_db_method=pitr drills the pgBackRest stanza' in out and 'Nothing was changed' in out
+    assert changed_counts(out) == [0]
