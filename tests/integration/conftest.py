@@ -201,6 +201,20 @@ def lab_ledger(host):
     return json.loads(result.stdout)
 
 
+def lab_exec(host, *cmd, ok=True, timeout=300):
+    """A command in a lab container; with ok (default) it must succeed."""
+    result = run(['docker', 'exec', host] + list(cmd), timeout=timeout)
+    if ok:
+        assert result.returncode == 0, '%s: %s%s' % (' '.join(cmd), result.stdout, result.stderr)
+    return result
+
+
+def lab_sql(query, db='aura_flow'):
+    """One statement on aura-db1 as postgres (ON_ERROR_STOP): its rows as unaligned text."""
+    return lab_exec('aura-db1', 'runuser', '-u', 'postgres', '--', 'psql', '-XAt', '-d', db, '-v', 'ON_ERROR_STOP=1', '-c',
+                    query).stdout.strip()
+
+
 def lab_pg_major():
     """The PostgreSQL major version on aura-db1 (its cluster under /etc/postgresql): what its Debian
     release ships (12: 15, 13: 17)."""
