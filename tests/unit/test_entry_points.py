@@ -40,7 +40,8 @@ def test_each_called_entry_point_has_a_task_file_and_an_argument_spec(playbook, 
 
 
 # Task files of these roles that are included by other task files only, not entry points.
-INTERNAL = {'postgres': {'install', 'tls', 'config', 'database', 'replica', 'replica_guard', 'backup_timer', 'pitr'}}
+INTERNAL = {'postgres': {'install', 'tls', 'config', 'database', 'replica', 'replica_guard', 'backup_timer', 'pitr', 'pgbackrest_check'},
+            'drill': {'db_dump', 'db_pitr', 'db_live_counts'}}
 
 
 @pytest.mark.parametrize('role', ['drill', 'postgres'])
