@@ -52,7 +52,24 @@ def nodes(inventory):
 
 
 @pytest.fixture(scope='module')
-def apply_role(inventory, tmp_path_factory):
+def ansible_playbook(inventory):
+    """Run a playbook against the scenario's hosts as an operator would; returns (rc, output)."""
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(ROOT / 'collections'), ANSIBLE_FORCE_COLOR='0',
+               ANSIBLE_NOCOLOR='1', ANSIBLE_CALLBACK_RESULT_FORMAT='json')  # json: messages never wrapped
+
+    def run(playbook, *extra):
+        args = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', inventory, str(playbook)]
+        for item in extra:
+            args += ['-e', item]
+        proc = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False)
+        out = proc.stdout + proc.stderr
+        print(out[-6000:])
+        return proc.returncode, out
+    return run
+
+
+@pytest.fixture(scope='module')
+def apply_role(ansible_playbook, tmp_path_factory):
     """Run the role on one host with extra variables; returns (rc, output)."""
     playbook = tmp_path_factory.mktemp('guards') / 'apply.yml'
     playbook.write_text('- name: Apply the postgres role\n'
@@ -62,19 +79,7 @@ def apply_role(inventory, tmp_path_factory):
                         '    - name: Apply the postgres role\n'
                         '      ansible.builtin.include_role:\n'
                         '        name: auraflow.ops.postgres\n')
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(ROOT / 'collections'), ANSIBLE_FORCE_COLOR='0',
-               ANSIBLE_NOCOLOR='1', ANSIBLE_CALLBACK_RESULT_FORMAT='json')  # json: messages never wrapped
-
-    def run(target, *extra):
-        args = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', inventory,
-                str(playbook), '-e', 'target=' + target]
-        for item in extra:
-            args += ['-e', item]
-        proc = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False)
-        out = proc.stdout + proc.stderr
-        print(out[-6000:])
-        return proc.returncode, out
-    return run
+    return lambda target, *extra: ansible_playbook(playbook, 'target=' + target, *extra)
 
 
 def sql(host, query, db='postgres'):
@@ -217,7 +222,7 @@ def test_empty_data_directory_is_recreated_only_when_asked(nodes, apply_role):
 
 
 @pytest.fixture(scope='module')
-def drill_replicas(inventory, tmp_path_factory):
+def drill_replicas(ansible_playbook, tmp_path_factory):
     """drill_full.yml's replica step (drill entry point full_replicas) on both hosts; returns (rc, output, the noted checks)."""
     work = tmp_path_factory.mktemp('drill')
     noted = work / 'replicas.json'
@@ -237,14 +242,10 @@ def drill_replicas(inventory, tmp_path_factory):
                         '        mode: "0600"\n'
                         '      delegate_to: localhost\n'
                         '      run_once: true\n' % noted)
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(ROOT / 'collections'), ANSIBLE_FORCE_COLOR='0', ANSIBLE_NOCOLOR='1')
 
     def run():
-        proc = subprocess.run([os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', inventory, str(playbook)],
-                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False)
-        out = proc.stdout + proc.stderr
-        print(out[-6000:])
-        return proc.returncode, out, json.loads(noted.read_text()) if noted.exists() else None
+        rc, out = ansible_playbook(playbook)
+        return rc, out, json.loads(noted.read_text()) if noted.exists() else None
     return run
 
 
