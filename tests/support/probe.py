@@ -120,8 +120,10 @@ class Probe:
                 with self.lock:
                     self.sent += 1
                     self.failed += 1
-                    if len(self.errors) < 20:
-                        self.errors.append('%s: %s' % (type(exc).__name__, exc))
+                    if len(self.errors) < 20:  # when (s after the probe started), which request, what
+                        self.errors.append('%.1fs %s: %s: %s' % (time.monotonic() - self.started,
+                                                                'POST /api/items' if index % 10 == 0 else 'GET /health',
+                                                                type(exc).__name__, exc))
                 conn.close()
                 conn, used = self.connect(), False
         conn.close()
