@@ -58,7 +58,10 @@ options:
       C(google-chrome) found on C(PATH).
     type: path
   timeout:
-    description: Seconds each step (load, version, login) may take.
+    description:
+      - Seconds each step (load, version, login) may take.
+      - Starting the browser itself may take at least 60 seconds, whatever this is (a slow start of Chromium on a
+        busy controller says nothing about the site, so it must not fail a short check).
     type: float
     default: 20
   screenshot:
@@ -201,6 +204,9 @@ ARGUMENT_SPEC = dict(
     login_error_selector=dict(type='str', no_log=False, default='#login-error'),
 )
 
+# The floor of the browser start (ms): the timeout option is about the site, not about how busy the controller is.
+LAUNCH_TIMEOUT_MS = 60000
+
 CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
                  '--disable-dev-shm-usage']
 
@@ -232,7 +238,7 @@ def drive(params, chromium, obs):
         failed.append({'url': request.url, 'error': request.failure or 'failed'})
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, timeout=timeout_ms)
+        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, timeout=max(timeout_ms, LAUNCH_TIMEOUT_MS))
         version = browser.version
         try:
             context = browser.new_context(ignore_https_errors=not params['validate_certs'])

@@ -87,6 +87,7 @@ def test_missing_asset_wrong_version_and_refused_login_are_each_named(site):
         result, proc = run_module('browser_check', {'url': server.url('/'), 'email': EMAIL, 'password': PASSWORD,
                                                     'expect_version': '2.0.0', 'screenshot': False, 'timeout': 5},
                                   via_ansible=True)
+    assert result.get('checks'), result.get('msg')
     assert proc.returncode != 0 and result['failed'] is True and result['ok'] is False
     checks = checks_of(result)
     assert checks['page_loaded']['ok'] is True
@@ -94,6 +95,20 @@ def test_missing_asset_wrong_version_and_refused_login_are_each_named(site):
     assert not checks['backend_version']['ok'] and 'renders backend 1.9.9, expected 2.0.0' in checks['backend_version']['detail']
     assert not checks['login']['ok'] and 'Wrong e-mail or password.' in checks['login']['detail']
     assert result['screenshot_png_base64'] == ''
+
+
+def test_a_slow_browser_start_does_not_fail_a_short_check(site, tmp_path):
+    """timeout is about the site: a Chromium that takes longer than it to start (a busy controller; here a
+    wrapper that waits 4 s first) still checks the page, and the checks judge the site, not the start."""
+    slow = tmp_path / 'slow-chromium'
+    slow.write_text('#!/bin/sh\nsleep 4\nexec %s "$@"\n' % shutil.which('chromium'))
+    slow.chmod(0o755)
+    with LocalServer(frontend_app(site)) as server:
+        result, proc = run_module('browser_check', {'url': server.url('/'), 'chromium_path': str(slow), 'timeout': 2,
+                                                    'screenshot': False})
+    assert result.get('checks'), result.get('msg')
+    assert proc.returncode == 0 and result['ok'] is True, result['msg']
+    assert result['rendered_version'] == '2.0.0'
 
 
 def test_no_version_rendered_and_report_mode(site):
