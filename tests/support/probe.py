@@ -121,9 +121,8 @@ class Probe:
                     self.sent += 1
                     self.failed += 1
                     if len(self.errors) < 20:  # when (s after the probe started), which request, what
-                        self.errors.append('%.1fs %s: %s: %s' % (time.monotonic() - self.started,
-                                                                'POST /api/items' if index % 10 == 0 else 'GET /health',
-                                                                type(exc).__name__, exc))
+                        what = 'POST /api/items' if index % 10 == 0 else 'GET /health'
+                        self.errors.append('%.1fs %s: %s: %s' % (time.monotonic() - self.started, what, type(exc).__name__, exc))
                 conn.close()
                 conn, used = self.connect(), False
         conn.close()
