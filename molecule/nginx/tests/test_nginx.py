@@ -230,8 +230,29 @@ def test_upstream_has_every_backend_in_service(host):
     assert sorted((addr, down, name) for addr, down, name in upstream_lines(host)) == [
         ('172.30.94.21:3001', '', 'molecule-nginx-app1'), ('172.30.94.22:3001', '', 'molecule-nginx-app2')]
     site = host.file(SITE).content_string
-    assert 'max_fails=0' in site and 'keepalive 32;' in site
+    assert 'max_fails=0' in site and 'keepalive 32;' in site and 'keepalive_timeout 4s;' in site
     assert 'proxy_next_upstream error timeout http_502 http_503;' in site
+
+
+def upstream_connections(host, state):
+    """The web host's local address:port of its connections to a backend's port 3001 in `state` (ss state name)."""
+    out = host.check_output("ss -Htn state %s '( dport = :3001 )'" % state)
+    return {line.split()[-2] for line in out.splitlines() if line.strip()}
+
+
+def test_nginx_not_the_backend_ends_an_idle_upstream_connection(host):
+    """nginx closes a keep-alive connection to a backend that stayed idle (nginx_upstream_keepalive_timeout 4s)
+    before the backend would (Node.js: 5 s). The side that closes first keeps the socket in TIME-WAIT, so
+    every connection nginx used must be in TIME-WAIT on the web host afterwards. Were the backend first, a
+    POST that nginx sends on the connection the moment it closes is reset, and nginx answers it 502 (it
+    never resends a non-idempotent request): the rare failed write under load."""
+    for dummy in range(8):
+        assert request('GET', '/api/items')[0] == 401
+    used = upstream_connections(host, 'established')
+    assert used, 'nginx kept no connection to the backends'
+    time.sleep(6.5)  # past both timeouts: nginx's 4 s and the backends' 5 s; nothing else talks to them meanwhile
+    assert used <= upstream_connections(host, 'time-wait'), \
+        'the backends, not nginx, closed these idle connections: %s' % sorted(used - upstream_connections(host, 'time-wait'))
 
 
 # --- configuration safety ------------------------------------------------------------
