@@ -255,6 +255,11 @@ def test_after_a_recreated_primary_the_drill_rebuilds_the_replica_from_it(nodes,
     primary, replica = nodes[PRIMARY], nodes[REPLICA]
     old_identifier = sql(primary, 'SELECT system_identifier FROM pg_control_system()')
     assert sql(replica, 'SELECT system_identifier FROM pg_control_system()') == old_identifier
+    # Retention (postgres_replica_rebuild_keep 2): two older archives of this host and a .partial a killed run
+    # left go once the rebuilt replica is back; another host's archive is never this host's to remove.
+    planted = ['%s-2020010%dT000000Z-pgdata.tar.gz' % (REPLICA, day) for day in (1, 2)] + \
+        ['%s-20200103T000000Z-pgdata.tar.gz.partial' % REPLICA, 'other-%s-20200101T000000Z-pgdata.tar.gz' % REPLICA]
+    assert replica.run('mkdir -p %s && cd %s && touch' + ' %s' * len(planted), REBUILD_DIR, REBUILD_DIR, *planted).rc == 0
     archives_before = set(replica.run('ls %s', REBUILD_DIR).stdout.split())
     # The disaster as drill_full.yml makes it (entry point full_destroy), then the new cluster (full_recover_db, dump path).
     assert primary.run('systemctl stop ' + UNIT).rc == 0
@@ -273,8 +278,11 @@ def test_after_a_recreated_primary_the_drill_rebuilds_the_replica_from_it(nodes,
                                  % (PRIMARY, new_identifier)}], checks
     assert sql(replica, 'SELECT system_identifier FROM pg_control_system()') == new_identifier
     # The replica rules: its old data directory was archived and the archive checked before it was emptied.
-    archives = set(replica.run('ls %s', REBUILD_DIR).stdout.split()) - archives_before
+    kept = set(replica.run('ls %s', REBUILD_DIR).stdout.split())
+    archives = kept - archives_before
     assert len(archives) == 1, archives
+    older = sorted(name for name in archives_before if name.startswith(REPLICA + '-') and name.endswith('.tar.gz'))
+    assert kept == archives | {older[-1], planted[-1]}, kept  # the newest two of this host, and the other host's
     listing = replica.run('tar -tzf %s/%s', REBUILD_DIR, archives.pop())
     assert listing.rc == 0 and {'./PG_VERSION', './global/pg_control', './standby.signal'} <= set(listing.stdout.split())
     assert out.index('Check the backup of the data directory') < out.index('Empty the local data directory')
