@@ -50,6 +50,11 @@ def login(connect, email, password):
 STALE = (ConnectionResetError, BrokenPipeError, http.client.RemoteDisconnected)
 
 
+def writes(index):
+    """Whether request number `index` is the write (POST /api/items): one request in ten; the others GET /health."""
+    return index % 10 == 0
+
+
 class Probe:
     """`with Probe(connect, token, rate=150) as probe: ...` then probe.sent, probe.failed, probe.errors."""
 
@@ -68,7 +73,7 @@ class Probe:
         self.started = self.seconds = 0.0
 
     def _one(self, conn, index):
-        if index % 10 == 0:  # one request in ten writes
+        if writes(index):
             body = json.dumps({'title': 'probe %d' % index})
             conn.request('POST', '/api/items', body=body,
                          headers={'Authorization': 'Bearer ' + self.token, 'Content-Type': 'application/json'})
@@ -121,7 +126,7 @@ class Probe:
                     self.sent += 1
                     self.failed += 1
                     if len(self.errors) < 20:  # when (s after the probe started), which request, what
-                        what = 'POST /api/items' if index % 10 == 0 else 'GET /health'
+                        what = 'POST /api/items' if writes(index) else 'GET /health'
                         self.errors.append('%.1fs %s: %s: %s' % (time.monotonic() - self.started, what, type(exc).__name__, exc))
                 conn.close()
                 conn, used = self.connect(), False

@@ -251,8 +251,8 @@ def test_nginx_not_the_backend_ends_an_idle_upstream_connection(host):
     used = upstream_connections(host, 'established')
     assert used, 'nginx kept no connection to the backends'
     time.sleep(6.5)  # past both timeouts: nginx's 4 s and the backends' 5 s; nothing else talks to them meanwhile
-    assert used <= upstream_connections(host, 'time-wait'), \
-        'the backends, not nginx, closed these idle connections: %s' % sorted(used - upstream_connections(host, 'time-wait'))
+    closed_by_nginx = upstream_connections(host, 'time-wait')
+    assert used <= closed_by_nginx, 'the backends, not nginx, closed these idle connections: %s' % sorted(used - closed_by_nginx)
 
 
 # --- configuration safety ------------------------------------------------------------
