@@ -67,6 +67,14 @@ def test_service_enabled_running_as_the_app_user(host):
     assert user.shell == '/usr/sbin/nologin' and user.uid < 1000 and user.group == 'aura-flow'
 
 
+def test_node_without_npm(host):
+    """The role runs the app's package scripts itself (the migrations below applied): no npm, and none of the
+    ~360 packages Debian's npm pulls in."""
+    assert host.package('nodejs').is_installed
+    assert not host.package('npm').is_installed
+    assert host.run('command -v npm').rc != 0
+
+
 def test_unit_is_hardened(host):
     out = host.check_output('systemd-analyze security --no-pager aura-flow-backend.service')
     score = float(re.search(r'Overall exposure level for aura-flow-backend.service: ([0-9.]+)', out).group(1))
