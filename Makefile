@@ -84,7 +84,7 @@ integration-exhaustive: setup artifacts ## The lab cases beyond CI's budget (eve
 molecule: setup artifacts ## Every molecule scenario under molecule/ on the lab image
 	@scripts/lab image >/dev/null
 	@$(STAGE) molecule bash -c 'set -e; for s in $(SCENARIOS); do echo "== molecule test -s $$s"; \
-	  start=$$(date +%s); molecule test -s $$s; echo "== molecule $$s: $$(( $$(date +%s) - start ))s"; done'
+	  start=$$(date +%s); COLUMNS=200 molecule test -s $$s; echo "== molecule $$s: $$(( $$(date +%s) - start ))s"; done'
 
 ee: setup ## Build the AWX execution environment (scripts/ee build; tests/integration/test_ee.py runs playbooks in it)
 	@$(STAGE) "ee build" scripts/ee build
