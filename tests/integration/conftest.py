@@ -231,14 +231,6 @@ def applied_migrations():
     return result.stdout.split()
 
 
-def rollback_point(release):
-    """inode and mtime of rollback-points/<release>.dump on aura-db1 ('' when there is none): a deploy takes
-    the point once per release and must never replace it with a snapshot that already holds its migrations."""
-    result = run(['docker', 'exec', 'aura-db1', 'stat', '-c', '%i %Y',
-                  '/var/backups/postgresql/rollback-points/%s.dump' % release], timeout=60)
-    return result.stdout.strip() if result.returncode == 0 else ''
-
-
 def stack_problems():
     """What is wrong with the deployed lab stack (empty when healthy): nginx's /health, each backend's
     /health, PostgreSQL's pg_isready, a Redis answer on the cache host, and no stack lock left held."""

@@ -3,8 +3,7 @@
 that widens the race between nginx closing an idle keep-alive connection on reload and a client reusing it) counting failed requests during every deploy and
 rollback. The tests run in file order and share the lab's release history:
 1.0.0 -> 1.1.0 -> rollback -> broken (automatic rollback) -> rollback with nowhere to go ->
-1.1.0 with a new .env -> rollback_config + rollback_db in one run. The module ends on 1.0.0 with 1.0.0's
-database: test_killed_runs.py, next, starts with a deploy of 1.1.0 that must migrate again.
+1.1.0 with a new .env -> rollback_config + rollback_db in one run -> 1.1.0 again (its migration re-applied).
 Every run goes the user's way, over inventories/lab-ssh (SSH as `deploy`, sudo); the Docker connection
 (inventories/lab) is proven by the killed-run, EE and drill modules: one lab, both paths, no run doubled.
 The module starts on a fresh lab (conftest.LAB_ORDER, checked by lab_state_check), so its 1.0.0 is
@@ -22,7 +21,7 @@ import time
 
 import pytest
 
-from conftest import LAB_HOSTS, ROOT, SSH, applied_migrations, changed_counts, over_ssh, rollback_point, run, run_installed
+from conftest import LAB_HOSTS, ROOT, SSH, applied_migrations, changed_counts, over_ssh, run, run_installed
 from tests.support import probe
 
 CONNECT = probe.https_factory('172.30.80.10', 443)
@@ -122,6 +121,13 @@ def test_deploy_1_1_0_rolling_without_failed_requests():
     report = newest_report('deploy')
     assert report['passed'] and report['release'] == '1.1.0'
     assert {c['name'] for c in report['checks']} >= {'health_nginx', 'user_login', 'key_function_items', 'slo_sample'}
+
+
+def rollback_point(release):
+    """inode and mtime of rollback-points/<release>.dump on aura-db1 ('' when there is none)."""
+    result = run(['docker', 'exec', 'aura-db1', 'stat', '-c', '%i %Y',
+                  '/var/backups/postgresql/rollback-points/%s.dump' % release], timeout=60)
+    return result.stdout.strip() if result.returncode == 0 else ''
 
 
 LOCK = '/var/lib/aura-flow/run.lock'  # on aura-web1, the first web host (run_guard_lock_host)
@@ -311,3 +317,17 @@ def test_full_rollback_restores_the_previous_env_and_the_database():
     secrets = open(os.path.join(ROOT, 'inventories', 'lab', 'group_vars', 'all', 'secrets.yml')).read()
     for value in re.findall(r'^aura_\w+: "?([^"\n]+)"?$', secrets, re.M):
         assert value not in out
+
+
+def test_deploy_after_a_database_rollback_migrates_again_without_failed_requests():
+    """After rollback_db the database is 1.0.0's: deploying 1.1.0 again runs its migration again (under
+    the probe), keeps the rollback point written at 1.1.0's first deploy, and leaves the lab on 1.1.0
+    for the modules after this one."""
+    point = rollback_point('1.1.0')
+    rc, out, p = under_probe('deploy 1.1.0 after rollback_db', 'deploy.yml', '-e', 'aura_release=1.1.0', old='1.0.0', new='1.1.0')
+    assert rc == 0, out[-3000:]
+    assert p.failed == 0, p.errors
+    assert applied_migrations() == MIGRATIONS['1.1.0']
+    assert out.count('TASK [auraflow.ops.backend : Migrate (') == 1
+    assert served_version() == '1.1.0' and active() == active('aura-app2') == '1.1.0'
+    assert rollback_point('1.1.0') == point
