@@ -146,9 +146,12 @@ def test_config_change_keeps_the_previous_env_and_shows_no_secret(host):
     assert (previous.mode, previous.user, previous.group) == (0o640, 'root', 'aura-flow')
     assert JWT in previous.content_string
     assert new_secret in host.file(ROOT + '/shared/.env').content_string
+    # the run ends once the restarted backend answers (it listens only after PostgreSQL and Redis, up to 3 s)
+    assert 'passed - 3 consecutive successes' in output, output
     assert health(host)[0] == 200
     rc, output = playbook(step='main')
-    assert rc == 0 and JWT in host.file(ROOT + '/shared/.env').content_string
+    assert rc == 0 and JWT in host.file(ROOT + '/shared/.env').content_string, output
+    assert 'passed - 3 consecutive successes' in output, output
 
 
 def test_bad_input_fails_at_argument_validation(host):
