@@ -115,7 +115,7 @@ def test_deploy_1_1_0_rolling_without_failed_requests():
     assert served_version() == '1.1.0'
     assert active() == active('aura-app2') == active('aura-web1', '/var/www/aura-flow') == '1.1.0'
     assert applied_migrations() == MIGRATIONS['1.1.0']  # 0002 ran under the probe
-    assert out.count('TASK [auraflow.ops.backend : Migrate (') == 1, 'migrations must run once per deploy'
+    assert out.count('TASK [auraflow.ops.backend : Run the migrations (') == 1, 'migrations must run once per deploy'
     assert {v for dummy, v in p.versions} == {'1.0.0', '1.1.0'}
     assert drained_backends() == []
     report = newest_report('deploy')
@@ -328,6 +328,6 @@ def test_deploy_after_a_database_rollback_migrates_again_without_failed_requests
     assert rc == 0, out[-3000:]
     assert p.failed == 0, p.errors
     assert applied_migrations() == MIGRATIONS['1.1.0']
-    assert out.count('TASK [auraflow.ops.backend : Migrate (') == 1
+    assert out.count('TASK [auraflow.ops.backend : Run the migrations (') == 1
     assert served_version() == '1.1.0' and active() == active('aura-app2') == '1.1.0'
     assert rollback_point('1.1.0') == point
