@@ -81,6 +81,8 @@ description:
     any other name; RV(stale_scratch_dropped) lists them and the task then reports C(changed).
 author:
   - auraflow.ops maintainers (@auraflow)
+extends_documentation_fragment:
+  - auraflow.ops.backup_verify
 options:
   path:
     description:
@@ -177,28 +179,6 @@ options:
       - Without it the live database the archive was dumped from is measured when it exists on the server, else the dump's
         size is multiplied (see V(disk_space)).
     type: bytes
-  expect_tables:
-    description:
-      - Tables that must exist, as V(table) (meaning V(public.table)) or V(schema.table). As in SQL, unquoted names are
-        folded to lower case; double-quote names with capitals, spaces or dots, for example V(app."Audit Log").
-      - RV(tables) keys are the names as stored, unquoted (V(app.Audit Log)).
-    type: list
-    elements: str
-    default: []
-  expect_min_rows:
-    description:
-      - Minimum row counts, a mapping of table name (as in O(expect_tables)) to a number of rows. A table that is absent
-        fails the V(min_rows) check. Needs O(restore_test=true).
-    type: dict
-    default: {}
-  fail_on_invalid:
-    description:
-      - Fail the task when the backup is not valid. With V(false) the module returns normally with RV(valid=false)
-        (and the same details), so that a play can decide.
-      - Errors that are not a verdict on the backup (bad parameters, missing client programs, an unreachable server,
-        no permission to create a database, an interrupt) always fail.
-    type: bool
-    default: true
   bin_dir:
     description:
       - Directory holding C(psql) and C(pg_restore). By default they are looked up on E(PATH), then in the newest
@@ -321,34 +301,19 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
-valid:
-  description: Whether every check that ran passed (warnings do not count).
-  returned: always
-  type: bool
-  sample: true
+extends_documentation_fragment:
+  - auraflow.ops.backup_verify
 checks:
   description:
     - The checks that ran, in order. C(name) is one of V(exists), V(non_empty), V(format), V(min_size), V(checksum),
       V(toc), V(age), V(disk_space), V(restore), V(expected_tables), V(min_rows).
     - C(severity) is C(info) for a plain pass, C(medium) for a pass with a warning (an unverified checksum), and
       C(critical) or C(high) for a failure.
-  returned: always
-  type: list
-  elements: dict
   sample:
     - {name: exists, ok: true, detail: "/var/backups/db.dump", severity: info}
     - {name: restore, ok: false, detail: "pg_restore: error: could not read from input file: end of file", severity: critical}
 skipped_checks:
-  description: Checks that did not run, with the reason (an earlier failure, O(restore_test=false), check mode).
-  returned: always
-  type: list
-  elements: dict
   sample: [{name: min_rows, reason: "check mode: no restore"}]
-findings:
-  description: The failed and warning checks as findings (C(id) = check name, C(severity), C(message), C(evidence)), most severe first.
-  returned: always
-  type: list
-  elements: dict
 format:
   description: The detected format, or null when it is not a dump.
   returned: always

@@ -64,6 +64,7 @@ author:
   - auraflow.ops maintainers (@auraflow)
 extends_documentation_fragment:
   - auraflow.ops.pgbackrest
+  - auraflow.ops.backup_verify
 options:
   set:
     description:
@@ -87,19 +88,6 @@ options:
       - The database of the restored instance in which the content checks run and whose tables RV(tables) counts.
     type: str
     default: postgres
-  expect_tables:
-    description:
-      - Tables that must exist in O(database), as V(table) (meaning V(public.table)) or V(schema.table); quoting as in
-        M(auraflow.ops.pg_backup_verify).
-    type: list
-    elements: str
-    default: []
-  expect_min_rows:
-    description:
-      - Minimum row counts, a mapping of table name (as in O(expect_tables)) to a whole number of rows. A table that is
-        absent fails the V(min_rows) check. A value that is not a whole number fails the task.
-    type: dict
-    default: {}
   probe_sql:
     description:
       - A query run in O(database) of the restored instance before it is stopped; its rows are returned in RV(probe)
@@ -155,14 +143,6 @@ options:
         stopped all the same. Its path is in RV(scratch). A later run removes it after O(stale_scratch_age).
     type: bool
     default: false
-  fail_on_invalid:
-    description:
-      - Fail the task when the backup is not valid. With V(false) the module returns normally with RV(valid=false) and
-        the same details, so that a play can decide.
-      - Errors that are not a verdict on the backup (bad parameters, an unknown stanza or set, a missing configuration,
-        missing programs, an interrupt) always fail.
-    type: bool
-    default: true
 attributes:
   check_mode:
     description: Can run in check_mode and return changed status prediction without modifying target.
@@ -222,34 +202,19 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
-valid:
-  description: Whether every check that ran passed (warnings do not count).
-  returned: always
-  type: bool
-  sample: true
+extends_documentation_fragment:
+  - auraflow.ops.backup_verify
 checks:
   description:
     - The checks that ran, in order. C(name) is one of V(repository), V(target_in_range), V(pgbackrest_verify),
       V(disk_space), V(restore), V(instance_started), V(target_reached), V(expected_tables), V(min_rows), V(cleanup).
     - C(severity) is C(info) for a plain pass, C(medium) for a pass with a warning, C(critical) or C(high) for a failure.
-  returned: always
-  type: list
-  elements: dict
   sample:
     - {name: repository, ok: true, detail: "stanza aura: 2 backups (...)", severity: info}
     - {name: target_reached, ok: false, detail: "recovery ended before target_time 2026-12-01T23:05:00Z was reached: ...",
        severity: critical}
 skipped_checks:
-  description: Checks that did not run, with the reason (an earlier failure, check mode, no target, an option).
-  returned: always
-  type: list
-  elements: dict
   sample: [{name: restore, reason: "check mode: nothing is verified, restored or started"}]
-findings:
-  description: The failed and warning checks as findings (C(id) = check name, C(severity), C(message), C(evidence)), most severe first.
-  returned: always
-  type: list
-  elements: dict
 summary:
   description: Counts of findings per severity, the highest severity, how many fail the verdict (C(failed)) and C(fail_on).
   returned: always
