@@ -6,8 +6,9 @@
 ``hostvars | auraflow.ops.diagnose_checks(db, app, web, public, settings)`` (roles/diagnose),
 ``hostvars | auraflow.ops.audit_checks(app, db, cache, public, settings, web=)`` (roles/audit),
 ``hostvars | auraflow.ops.slo_measurements(app, hosts, nginx_health, public_load)`` (roles/slo),
-``checks | auraflow.ops.failing_checks(fail_on)``. The logic is in module_utils (diagnose_checks,
-audit_checks, slo_report, verdicts), unit-tested there."""
+``checks | auraflow.ops.failing_checks(fail_on)``, ``archive_query | auraflow.ops.pitr_drill(waldump, started,
+verify, times, error, rpo_target)`` (roles/drill, the physical path). The logic is in module_utils (diagnose_checks,
+audit_checks, slo_report, verdicts, pitr_drill), unit-tested there."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from collections.abc import Mapping
 from ansible.errors import AnsibleFilterError
 from ansible_collections.auraflow.ops.plugins.module_utils import audit_checks as audit
 from ansible_collections.auraflow.ops.plugins.module_utils import diagnose_checks as diagnose
+from ansible_collections.auraflow.ops.plugins.module_utils import pitr_drill as pitr
 from ansible_collections.auraflow.ops.plugins.module_utils import slo_report, verdicts
 
 
@@ -68,9 +70,16 @@ def failing_checks(checks, fail_on='high'):
         raise AnsibleFilterError('failing_checks: %s' % exc) from exc
 
 
+def pitr_drill(archive_query, waldump, started, verify, times, error=None, rpo_target=60):
+    try:
+        return pitr.judge(archive_query, waldump, started, verify, times, error=error or None, rpo_target=rpo_target)
+    except (TypeError, ValueError) as exc:
+        raise AnsibleFilterError('pitr_drill: %s' % exc) from exc
+
+
 class FilterModule:
     """Verdict filters."""
 
     def filters(self):
         return {'diagnose_checks': diagnose_checks, 'audit_checks': audit_checks, 'slo_measurements': slo_measurements,
-                'failing_checks': failing_checks}
+                'failing_checks': failing_checks, 'pitr_drill': pitr_drill}
