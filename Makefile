@@ -19,7 +19,7 @@ STAGE := $(CURDIR)/scripts/stage
 # Local integration tests run two at a time; the timing-sensitive ones share one worker (xdist_group).
 LOCAL_WORKERS ?= 2
 
-.PHONY: help setup demo lab-up lab-down lab-fresh artifacts app-deps check test lint sanity unit app \
+.PHONY: help setup demo lab-up lab-down lab-fresh artifacts app-deps check test lint changelog sanity unit app \
 	integration integration-local integration-lab integration-exhaustive molecule ee bench clean
 
 help: ## List the targets
@@ -55,8 +55,11 @@ test: ## Everything CI runs, in two lanes: a fresh lab + lab tests | lint, sanit
 	@[ "$(STAGE_FRESH)" = 0 ] || rm -f $(STAGE_LOG)
 	@scripts/test-all
 
-lint: setup ## yamllint + ansible-lint (production profile, offline) + the collection's shape (bench/shape.py)
-	@$(STAGE) lint bash -c 'yamllint --strict . && ansible-lint && python bench/shape.py'
+lint: setup ## yamllint + ansible-lint (production profile, offline) + the collection's shape (bench/shape.py) + the changelog
+	@$(STAGE) lint bash -c 'yamllint --strict . && ansible-lint && python bench/shape.py && scripts/changelog --check'
+
+changelog: setup ## CHANGELOG.md and changelogs/changelog.yaml from the fragments in changelogs/fragments/ (antsibull-changelog)
+	@scripts/changelog
 
 sanity: setup ## ansible-test sanity on the controller Python
 	@$(STAGE) sanity scripts/sanity
