@@ -56,7 +56,7 @@ test: ## Everything CI runs, in two lanes: a fresh lab + lab tests | lint, sanit
 	@scripts/test-all
 
 lint: setup ## yamllint + ansible-lint (production profile, offline) + the collection's shape (bench/shape.py) + the changelog
-	@$(STAGE) lint bash -c 'yamllint --strict . && ansible-lint && python bench/shape.py && scripts/changelog --check'
+	@$(STAGE) lint bash -c 'yamllint --strict . && ansible-lint && python bench/shape.py && scripts/changelog --check && python scripts/role-docs --check'
 
 changelog: setup ## CHANGELOG.md and changelogs/changelog.yaml from the fragments in changelogs/fragments/ (antsibull-changelog)
 	@scripts/changelog
