@@ -6,13 +6,12 @@ from __future__ import annotations
 
 
 class ModuleDocFragment:
-    """What the two "a backup counts only once restored" modules share: the content-check options and the
-    verdict's result shape (pg_backup_verify for logical dumps, pgbackrest_verify for pgBackRest backup sets;
-    the checks themselves are module_utils/pg_backup.py's).
+    """The content-check options the two "a backup counts only once restored" modules share (pg_backup_verify
+    for logical dumps, pgbackrest_verify for pgBackRest backup sets; the checks themselves are
+    module_utils/pg_backup.py's).
 
-    RETURN entries merge one level deep: each module gives C(checks) its own description (its check names) and
-    sample and keeps the rest from here. ansible-test validate-modules checks RV() references before it merges
-    RETURN fragments, so the texts here and the modules' name these return values with C().
+    Options only: ansible-core 2.19 (the lowest requires_ansible claims) merges no RETURN fragments, so each
+    module writes its C(valid), C(checks), C(skipped_checks) and C(findings) results out itself.
     """
 
     DOCUMENTATION = r'''
@@ -41,49 +40,4 @@ options:
         unknown stanza or set, a missing configuration, an interrupt) always fail.
     type: bool
     default: true
-'''
-
-    RETURN = r'''
-valid:
-  description: Whether every check that ran passed (warnings do not count).
-  returned: always
-  type: bool
-  sample: true
-checks:
-  description:
-    - The checks that ran, in order.
-    - C(severity) is C(info) for a plain pass, C(medium) for a pass with a warning, C(critical) or C(high) for a failure.
-  returned: always
-  type: list
-  elements: dict
-  contains:
-    name:
-      description: The check's stable name (the module's description lists them).
-      type: str
-    ok:
-      description: Whether it passed.
-      type: bool
-    detail:
-      description: What it found, in one line.
-      type: str
-    severity:
-      description: One of V(info), V(medium), V(high), V(critical).
-      type: str
-skipped_checks:
-  description: Checks that did not run, with the reason (an earlier failure, check mode, an option), never also in C(checks).
-  returned: always
-  type: list
-  elements: dict
-  contains:
-    name:
-      description: The check's name.
-      type: str
-    reason:
-      description: Why it did not run.
-      type: str
-findings:
-  description: The failed and warning checks as findings (C(id) = check name, C(severity), C(message), C(evidence)), most severe first.
-  returned: always
-  type: list
-  elements: dict
 '''

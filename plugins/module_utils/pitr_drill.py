@@ -102,8 +102,8 @@ def _cleanup_note(verify):
     scratch = verdicts.get(verify, 'scratch')
     if not isinstance(scratch, dict):
         return 'no scratch instance was created'
-    return 'the scratch instance %s %s' % (scratch.get('path'),
-                                          'was removed' if scratch.get('removed') else 'may be LEFT: remove it by hand')
+    fate = 'was removed' if scratch.get('removed') else 'may be LEFT: remove it by hand'
+    return 'the scratch instance %s %s' % (scratch.get('path'), fate)
 
 
 def judge(archive_query, waldump, started, verify, times, error=None, rpo_target=60):

@@ -145,29 +145,84 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
-extends_documentation_fragment:
-  - auraflow.ops.findings
+ok:
+  description: No finding at or above O(fail_on); always V(true) with O(fail_on=none).
+  returned: always
+  type: bool
+  sample: true
 msg:
-  sample: "CORS audit of http://127.0.0.1:3001/api/me: 31 probes, 0 findings above info"
+  description: One-line summary.
+  returned: always
+  type: str
+  sample: 'CORS audit of http://127.0.0.1:3001/api/me: 31 probes, 0 findings above info'
 findings:
   description:
-    - The findings, most severe first.
-    - 'C(evidence): C(origin) (the origin sent), C(status) and C(headers) (the CORS response headers of that answer), and
-      per id C(method) (C(GET) or C(OPTIONS): the request that was accepted), C(origins) (every accepted probe),
-      C(credentials), C(allowed_origin), C(also_accepted), C(problems), C(preflight), C(acao_values_seen), C(extra_methods),
-      C(extra_headers), C(reflected_method), C(reflected_header), C(wildcard), C(authenticated).'
-  sample: [{"id": "origin_reflected", "severity": "critical",
-            "message": "an arbitrary origin is echoed in Access-Control-Allow-Origin: any web site can read these responses; with credentials",
-            "evidence": {"origin": "https://auraflow-probe-3f9c.example", "credentials": true, "status": 200,
-                         "headers": {"access-control-allow-origin": "https://auraflow-probe-3f9c.example",
-                                     "access-control-allow-credentials": "true", "vary": "Origin"}}}]
+  - The findings, most severe first.
+  - 'C(evidence): C(origin) (the origin sent), C(status) and C(headers) (the CORS response headers of that answer),
+    and per id C(method) (C(GET) or C(OPTIONS): the request that was accepted), C(origins) (every accepted probe),
+    C(credentials), C(allowed_origin), C(also_accepted), C(problems), C(preflight), C(acao_values_seen), C(extra_methods),
+    C(extra_headers), C(reflected_method), C(reflected_header), C(wildcard), C(authenticated).'
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: Stable finding id (see the description).
+      type: str
+    severity:
+      description: One of V(info), V(low), V(medium), V(high), V(critical).
+      type: str
+    message:
+      description: One-line explanation.
+      type: str
+    evidence:
+      description: The values behind the finding; the keys depend on the id.
+      type: dict
+  sample:
+  - id: origin_reflected
+    severity: critical
+    message: 'an arbitrary origin is echoed in Access-Control-Allow-Origin: any web site can read these responses;
+      with credentials'
+    evidence:
+      origin: https://auraflow-probe-3f9c.example
+      credentials: true
+      status: 200
+      headers:
+        access-control-allow-origin: https://auraflow-probe-3f9c.example
+        access-control-allow-credentials: 'true'
+        vary: Origin
+summary:
+  description: Counts per severity, the highest severity, how many findings fail the task.
+  returned: always
+  type: dict
+  contains:
+    counts:
+      description: Number of findings per severity.
+      type: dict
+    highest:
+      description: The highest severity found (null when there is no finding).
+      type: str
+    failed:
+      description: Number of findings at or above O(fail_on).
+      type: int
+    fail_on:
+      description: The threshold used.
+      type: str
+  sample:
+    counts:
+      info: 1
+      low: 0
+      medium: 0
+      high: 0
+      critical: 0
+    highest: info
+    failed: 0
+    fail_on: high
 probes:
   description: Number of requests sent.
   returned: always
   type: int
   sample: 31
-summary:
-  sample: {"counts": {"info": 1, "low": 0, "medium": 0, "high": 0, "critical": 0}, "highest": "info", "failed": 0, "fail_on": "high"}
 '''
 
 import os

@@ -171,14 +171,74 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
-extends_documentation_fragment:
-  - auraflow.ops.findings
+ok:
+  description: No finding at or above O(fail_on); always V(true) with O(fail_on=none).
+  returned: always
+  type: bool
+  sample: true
 msg:
-  sample: "JWT check: config and live checks ran, 0 findings above info"
+  description: One-line summary.
+  returned: always
+  type: str
+  sample: 'JWT check: config and live checks ran, 0 findings above info'
 findings:
   description: The findings, most severe first; never the secret or a token.
-  sample: [{"id": "lifetime_too_long", "severity": "low", "message": "token lifetime 24h (JWT_EXPIRES_IN) is above one hour; ...",
-            "evidence": {"source": "JWT_EXPIRES_IN", "lifetime": 86400, "max_lifetime": 86400}}]
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: Stable finding id (see the description).
+      type: str
+    severity:
+      description: One of V(info), V(low), V(medium), V(high), V(critical).
+      type: str
+    message:
+      description: One-line explanation.
+      type: str
+    evidence:
+      description: The values behind the finding; the keys depend on the id.
+      type: dict
+  sample:
+  - id: lifetime_too_long
+    severity: low
+    message: token lifetime 24h (JWT_EXPIRES_IN) is above one hour; ...
+    evidence:
+      source: JWT_EXPIRES_IN
+      lifetime: 86400
+      max_lifetime: 86400
+summary:
+  description: Counts per severity, the highest severity, how many findings fail the task, and the ids found.
+  returned: always
+  type: dict
+  contains:
+    counts:
+      description: Number of findings per severity.
+      type: dict
+    highest:
+      description: The highest severity found (null when there is no finding).
+      type: str
+    failed:
+      description: Number of findings at or above O(fail_on).
+      type: int
+    fail_on:
+      description: The threshold used.
+      type: str
+    ids:
+      description: Finding id to severity.
+      type: dict
+  sample:
+    counts:
+      info: 0
+      low: 1
+      medium: 0
+      high: 0
+      critical: 0
+    highest: low
+    failed: 0
+    fail_on: high
+    ids:
+      lifetime_too_long: low
 token:
   description: Facts about the token the server issued (or O(token)); empty without live checks.
   returned: always
@@ -211,13 +271,31 @@ token:
     verifies_with_configured_secret:
       description: Whether the token's signature verifies with the configured secret (only when both are known).
       type: bool
-  sample: {"alg": "HS256", "typ": "JWT", "has_exp": true, "lifetime": 900, "expires_in": 899, "claims": ["email", "exp", "iat", "sub"],
-           "header_fields": ["alg", "typ"], "source": "login", "verifies_with_configured_secret": true}
+  sample:
+    alg: HS256
+    typ: JWT
+    has_exp: true
+    lifetime: 900
+    expires_in: 899
+    claims:
+    - email
+    - exp
+    - iat
+    - sub
+    header_fields:
+    - alg
+    - typ
+    source: login
+    verifies_with_configured_secret: true
 config:
   description: Facts about the configuration checked (never the secret); empty without config checks.
   returned: always
   type: dict
-  sample: {"source": "env_file", "secret_length_bytes": 48, "alg": "HS256", "lifetime": 900}
+  sample:
+    source: env_file
+    secret_length_bytes: 48
+    alg: HS256
+    lifetime: 900
 clock_skew:
   description: Seconds the server's C(Date) is ahead (positive) or behind; null without live checks or C(Date).
   returned: always
@@ -233,27 +311,8 @@ not_run:
   returned: always
   type: list
   elements: str
-  sample: ["expired_token_accepted: the secret is unknown (give secret or env_file)"]
-summary:
-  description: Counts per severity, the highest severity, how many findings fail the task, and the ids found.
-  contains:
-    counts:
-      description: Number of findings per severity.
-      type: dict
-    highest:
-      description: The highest severity found (null when there is no finding).
-      type: str
-    failed:
-      description: Number of findings at or above O(fail_on).
-      type: int
-    fail_on:
-      description: The threshold used.
-      type: str
-    ids:
-      description: Finding id to severity.
-      type: dict
-  sample: {"counts": {"info": 0, "low": 1, "medium": 0, "high": 0, "critical": 0}, "highest": "low", "failed": 0, "fail_on": "high",
-           "ids": {"lifetime_too_long": "low"}}
+  sample:
+  - 'expired_token_accepted: the secret is unknown (give secret or env_file)'
 '''
 
 import os

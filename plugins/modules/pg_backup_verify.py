@@ -301,19 +301,64 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
-extends_documentation_fragment:
-  - auraflow.ops.backup_verify
+valid:
+  description: Whether every check that ran passed (warnings do not count).
+  returned: always
+  type: bool
+  sample: true
 checks:
   description:
-    - The checks that ran, in order. C(name) is one of V(exists), V(non_empty), V(format), V(min_size), V(checksum),
-      V(toc), V(age), V(disk_space), V(restore), V(expected_tables), V(min_rows).
-    - C(severity) is C(info) for a plain pass, C(medium) for a pass with a warning (an unverified checksum), and
-      C(critical) or C(high) for a failure.
+  - The checks that ran, in order. C(name) is one of V(exists), V(non_empty), V(format), V(min_size), V(checksum),
+    V(toc), V(age), V(disk_space), V(restore), V(expected_tables), V(min_rows).
+  - C(severity) is C(info) for a plain pass, C(medium) for a pass with a warning (an unverified checksum), and C(critical)
+    or C(high) for a failure.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: The check's stable name (the module's description lists them).
+      type: str
+    ok:
+      description: Whether it passed.
+      type: bool
+    detail:
+      description: What it found, in one line.
+      type: str
+    severity:
+      description: One of V(info), V(medium), V(high), V(critical).
+      type: str
   sample:
-    - {name: exists, ok: true, detail: "/var/backups/db.dump", severity: info}
-    - {name: restore, ok: false, detail: "pg_restore: error: could not read from input file: end of file", severity: critical}
+  - name: exists
+    ok: true
+    detail: /var/backups/db.dump
+    severity: info
+  - name: restore
+    ok: false
+    detail: 'pg_restore: error: could not read from input file: end of file'
+    severity: critical
 skipped_checks:
-  sample: [{name: min_rows, reason: "check mode: no restore"}]
+  description: Checks that did not run, with the reason (an earlier failure, check mode, an option), never also
+    in C(checks).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: The check's name.
+      type: str
+    reason:
+      description: Why it did not run.
+      type: str
+  sample:
+  - name: min_rows
+    reason: 'check mode: no restore'
+findings:
+  description: The failed and warning checks as findings (C(id) = check name, C(severity), C(message), C(evidence)),
+    most severe first.
+  returned: always
+  type: list
+  elements: dict
 format:
   description: The detected format, or null when it is not a dump.
   returned: always
@@ -348,12 +393,17 @@ created_at:
   description: The creation time the age is measured from, in UTC (ISO 8601).
   returned: when the path exists
   type: str
-  sample: "2026-01-31T02:00:04Z"
+  sample: '2026-01-31T02:00:04Z'
 archive:
   description: Header facts from the table of contents (archives) or the SQL header (plain), when readable.
   returned: when the V(toc) check ran
   type: dict
-  sample: {dbname: aura_flow, dumped_by: "15.18", dumped_from: "15.18", entries: 42, tables: 7}
+  sample:
+    dbname: aura_flow
+    dumped_by: '15.18'
+    dumped_from: '15.18'
+    entries: 42
+    tables: 7
 restore_seconds:
   description: Wall-clock seconds of the restore itself (null when none ran).
   returned: always
@@ -361,33 +411,40 @@ restore_seconds:
   sample: 12.84
 tables:
   description:
-    - Row count of every restored table, keyed C(schema.table) (top-level tables; a partitioned table counts its
-      partitions).
-    - Without a restore, the tables found in the table of contents with null counts.
+  - Row count of every restored table, keyed C(schema.table) (top-level tables; a partitioned table counts its partitions).
+  - Without a restore, the tables found in the table of contents with null counts.
   returned: always
   type: dict
-  sample: {public.users: 1200, public.flows: 48211}
+  sample:
+    public.users: 1200
+    public.flows: 48211
 disk:
   description:
-    - The V(disk_space) check's numbers; null when it did not measure.
-    - C(path) (the data directory), C(free_bytes), C(needed_bytes), C(estimated_restored_bytes), C(estimate_source)
-      (V(restored_size), the live database measured, or the dump size and its factor), C(min_free_factor),
-      C(min_free_margin_mb).
+  - The V(disk_space) check's numbers; null when it did not measure.
+  - C(path) (the data directory), C(free_bytes), C(needed_bytes), C(estimated_restored_bytes), C(estimate_source)
+    (V(restored_size), the live database measured, or the dump size and its factor), C(min_free_factor), C(min_free_margin_mb).
   returned: always
   type: dict
-  sample: {path: /var/lib/postgresql/15/main, free_bytes: 53687091200, needed_bytes: 3221225472,
-           estimated_restored_bytes: 1073741824, estimate_source: the size of the live database aura_flow,
-           min_free_factor: 2.0, min_free_margin_mb: 1024}
+  sample:
+    path: /var/lib/postgresql/15/main
+    free_bytes: 53687091200
+    needed_bytes: 3221225472
+    estimated_restored_bytes: 1073741824
+    estimate_source: the size of the live database aura_flow
+    min_free_factor: 2.0
+    min_free_margin_mb: 1024
 stale_scratch_dropped:
   description: What this run removed that earlier, killed runs left (V(database NAME), V(role NAME)).
   returned: always
   type: list
   elements: str
-  sample: [database auraflow_verify_20260131020512_4242_a1b2c3, role auraflow_verify_20260131020512_4242_a1b2c3]
+  sample:
+  - database auraflow_verify_20260131020512_4242_a1b2c3
+  - role auraflow_verify_20260131020512_4242_a1b2c3
 scratch_db:
   description:
-    - Name of the scratch database used, and of its unprivileged owner role (both dropped unless O(keep_scratch=true));
-      null when no restore ran.
+  - Name of the scratch database used, and of its unprivileged owner role (both dropped unless O(keep_scratch=true));
+    null when no restore ran.
   returned: always
   type: str
   sample: auraflow_verify_20260131020512_4242_a1b2c3

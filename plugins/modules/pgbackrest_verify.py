@@ -202,51 +202,110 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
-extends_documentation_fragment:
-  - auraflow.ops.backup_verify
+valid:
+  description: Whether every check that ran passed (warnings do not count).
+  returned: always
+  type: bool
+  sample: true
 checks:
   description:
-    - The checks that ran, in order. C(name) is one of V(repository), V(target_in_range), V(pgbackrest_verify),
-      V(disk_space), V(restore), V(instance_started), V(target_reached), V(expected_tables), V(min_rows), V(cleanup).
-    - C(severity) is C(info) for a plain pass, C(medium) for a pass with a warning, C(critical) or C(high) for a failure.
+  - The checks that ran, in order. C(name) is one of V(repository), V(target_in_range), V(pgbackrest_verify), V(disk_space),
+    V(restore), V(instance_started), V(target_reached), V(expected_tables), V(min_rows), V(cleanup).
+  - C(severity) is C(info) for a plain pass, C(medium) for a pass with a warning, C(critical) or C(high) for a failure.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: The check's stable name (the module's description lists them).
+      type: str
+    ok:
+      description: Whether it passed.
+      type: bool
+    detail:
+      description: What it found, in one line.
+      type: str
+    severity:
+      description: One of V(info), V(medium), V(high), V(critical).
+      type: str
   sample:
-    - {name: repository, ok: true, detail: "stanza aura: 2 backups (...)", severity: info}
-    - {name: target_reached, ok: false, detail: "recovery ended before target_time 2026-12-01T23:05:00Z was reached: ...",
-       severity: critical}
+  - name: repository
+    ok: true
+    detail: 'stanza aura: 2 backups (...)'
+    severity: info
+  - name: target_reached
+    ok: false
+    detail: 'recovery ended before target_time 2026-12-01T23:05:00Z was reached: ...'
+    severity: critical
 skipped_checks:
-  sample: [{name: restore, reason: "check mode: nothing is verified, restored or started"}]
+  description: Checks that did not run, with the reason (an earlier failure, check mode, an option), never also
+    in C(checks).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: The check's name.
+      type: str
+    reason:
+      description: Why it did not run.
+      type: str
+  sample:
+  - name: restore
+    reason: 'check mode: nothing is verified, restored or started'
+findings:
+  description: The failed and warning checks as findings (C(id) = check name, C(severity), C(message), C(evidence)),
+    most severe first.
+  returned: always
+  type: list
+  elements: dict
 summary:
-  description: Counts of findings per severity, the highest severity, how many fail the verdict (C(failed)) and C(fail_on).
+  description: Counts of findings per severity, the highest severity, how many fail the verdict (C(failed)) and
+    C(fail_on).
   returned: always
   type: dict
-  sample: {"counts": {"info": 0, "low": 0, "medium": 0, "high": 0, "critical": 0}, "highest": null, "failed": 0, "fail_on": "high"}
+  sample:
+    counts:
+      info: 0
+      low: 0
+      medium: 0
+      high: 0
+      critical: 0
+    highest: null
+    failed: 0
+    fail_on: high
 msg:
   description: One line - the verdict and the first failed check.
   returned: always
   type: str
-  sample: "backup 20261201-013000F of stanza aura is valid: all 7 checks passed"
+  sample: 'backup 20261201-013000F of stanza aura is valid: all 7 checks passed'
 backup:
   description:
-    - The backup set restored (or chosen, in check mode); null when none could be chosen.
-    - C(label), C(type) (V(full), V(diff), V(incr)), C(start) and C(stop) (ISO 8601 UTC), C(size_bytes) (the database's
-      size), C(repo_size_bytes) (its size in the repository), C(pg_version) (the PostgreSQL major version).
+  - The backup set restored (or chosen, in check mode); null when none could be chosen.
+  - C(label), C(type) (V(full), V(diff), V(incr)), C(start) and C(stop) (ISO 8601 UTC), C(size_bytes) (the database's
+    size), C(repo_size_bytes) (its size in the repository), C(pg_version) (the PostgreSQL major version).
   returned: always
   type: dict
-  sample: {label: 20261201-013000F, type: full, start: "2026-12-01T01:30:00Z", stop: "2026-12-01T01:34:12Z",
-           size_bytes: 1073741824, repo_size_bytes: 201326592, pg_version: "17"}
+  sample:
+    label: 20261201-013000F
+    type: full
+    start: '2026-12-01T01:30:00Z'
+    stop: '2026-12-01T01:34:12Z'
+    size_bytes: 1073741824
+    repo_size_bytes: 201326592
+    pg_version: '17'
 target_time:
   description: O(target_time) as understood (ISO 8601 UTC), or null.
   returned: always
   type: str
-  sample: "2026-12-01T23:05:00Z"
+  sample: '2026-12-01T23:05:00Z'
 recovered_to:
   description:
-    - The commit time of the last transaction the recovery replayed (ISO 8601 UTC), from
-      C(pg_last_xact_replay_timestamp()) or else the recovery's log line; null when none was replayed (a backup
-      restored to its end in an idle database).
+  - The commit time of the last transaction the recovery replayed (ISO 8601 UTC), from C(pg_last_xact_replay_timestamp())
+    or else the recovery's log line; null when none was replayed (a backup restored to its end in an idle database).
   returned: always
   type: str
-  sample: "2026-12-01T23:04:59.874311Z"
+  sample: '2026-12-01T23:04:59.874311Z'
 restore_seconds:
   description: Seconds from the start of C(pgbackrest restore) until the instance accepted connections out of recovery
     (restore and recovery); until the failure when one of them failed; null when no restore ran.
@@ -254,34 +313,48 @@ restore_seconds:
   type: float
   sample: 84.2
 timings:
-  description: Seconds of the phases that ran - C(verify), C(restore) (C(pgbackrest restore)), C(recovery) (start of the
-    instance until it left recovery), C(content) (the counts and checks), C(cleanup).
+  description: Seconds of the phases that ran - C(verify), C(restore) (C(pgbackrest restore)), C(recovery) (start
+    of the instance until it left recovery), C(content) (the counts and checks), C(cleanup).
   returned: always
   type: dict
-  sample: {verify: 3.1, restore: 61.0, recovery: 23.2, content: 1.4, cleanup: 0.9}
+  sample:
+    verify: 3.1
+    restore: 61.0
+    recovery: 23.2
+    content: 1.4
+    cleanup: 0.9
 tables:
-  description: Row count of every table of O(database) in the restored instance, keyed C(schema.table) (top-level tables).
+  description: Row count of every table of O(database) in the restored instance, keyed C(schema.table) (top-level
+    tables).
   returned: always
   type: dict
-  sample: {public.users: 1200, public.flows: 48211}
+  sample:
+    public.users: 1200
+    public.flows: 48211
 probe:
   description: The rows of O(probe_sql), as a list of dictionaries; null without it or when it failed (then RV(probe_error)).
   returned: always
   type: list
   elements: dict
-  sample: [{id: 41, note: before the target}]
+  sample:
+  - id: 41
+    note: before the target
 probe_error:
   description: Why O(probe_sql) failed; null otherwise.
   returned: always
   type: str
 scratch:
   description:
-    - The scratch directory (C(path)), the instance's C(port) and unix socket directory (C(socket_dir)), and whether the
-      directory was C(removed) (V(false) with O(keep_scratch=true) and when the cleanup failed). Null when none was made.
+  - The scratch directory (C(path)), the instance's C(port) and unix socket directory (C(socket_dir)), and whether
+    the directory was C(removed) (V(false) with O(keep_scratch=true) and when the cleanup failed). Null when none
+    was made.
   returned: always
   type: dict
-  sample: {path: /var/lib/postgresql/auraflow-pitr-scratch/auraflow-pitr-20261201231502-4242-a1b2c3, port: 41873,
-           socket_dir: /var/lib/postgresql/auraflow-pitr-scratch/auraflow-pitr-20261201231502-4242-a1b2c3/run, removed: true}
+  sample:
+    path: /var/lib/postgresql/auraflow-pitr-scratch/auraflow-pitr-20261201231502-4242-a1b2c3
+    port: 41873
+    socket_dir: /var/lib/postgresql/auraflow-pitr-scratch/auraflow-pitr-20261201231502-4242-a1b2c3/run
+    removed: true
 stale_scratch_removed:
   description: The scratch directories of earlier, killed runs this run removed.
   returned: always
@@ -291,7 +364,7 @@ pgbackrest_version:
   description: The version C(pgbackrest version) printed.
   returned: always
   type: str
-  sample: "2.55.1"
+  sample: 2.55.1
 '''
 
 import binascii

@@ -90,21 +90,84 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
-extends_documentation_fragment:
-  - auraflow.ops.findings
+ok:
+  description: No finding at or above O(fail_on); always V(true) with O(fail_on=none).
+  returned: always
+  type: bool
+  sample: true
 msg:
-  sample: "TLS protocols of 127.0.0.1:8443: accepted TLSv1.2, TLSv1.3; refused SSLv3, TLSv1, TLSv1.1"
+  description: One-line summary.
+  returned: always
+  type: str
+  sample: 'TLS protocols of 127.0.0.1:8443: accepted TLSv1.2, TLSv1.3; refused SSLv3, TLSv1, TLSv1.1'
+findings:
+  description: The findings (C(evidence) with C(version) and C(detail)), most severe first.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: Stable finding id (see the description).
+      type: str
+    severity:
+      description: One of V(info), V(low), V(medium), V(high), V(critical).
+      type: str
+    message:
+      description: One-line explanation.
+      type: str
+    evidence:
+      description: The values behind the finding; the keys depend on the id.
+      type: dict
+  sample:
+  - id: protocol_accepted
+    severity: high
+    message: TLSv1 is accepted by 10.0.0.5:443; it must be refused (ServerHello TLSv1)
+    evidence:
+      version: TLSv1
+      detail: ServerHello TLSv1
+summary:
+  description: Counts per severity, the highest severity, how many findings fail the task.
+  returned: always
+  type: dict
+  contains:
+    counts:
+      description: Number of findings per severity.
+      type: dict
+    highest:
+      description: The highest severity found (null when there is no finding).
+      type: str
+    failed:
+      description: Number of findings at or above O(fail_on).
+      type: int
+    fail_on:
+      description: The threshold used.
+      type: str
+  sample:
+    counts:
+      info: 0
+      low: 0
+      medium: 0
+      high: 0
+      critical: 0
+    highest: null
+    failed: 0
+    fail_on: high
 protocols:
   description: Per version probed, whether the server accepted it, how it answered and how it was asked.
   returned: always
   type: dict
-  sample: {"TLSv1": {"accepted": false, "detail": "alert protocol_version (70)", "method": "client_hello", "expected": "refused"},
-           "TLSv1.2": {"accepted": true, "detail": "handshake TLSv1.2 ECDHE-ECDSA-AES256-GCM-SHA384",
-                       "cipher": "ECDHE-ECDSA-AES256-GCM-SHA384", "method": "handshake", "expected": "accepted"}}
-findings:
-  description: The findings (C(evidence) with C(version) and C(detail)), most severe first.
-  sample: [{"id": "protocol_accepted", "severity": "high", "message": "TLSv1 is accepted by 10.0.0.5:443; it must be refused (ServerHello TLSv1)",
-            "evidence": {"version": "TLSv1", "detail": "ServerHello TLSv1"}}]
+  sample:
+    TLSv1:
+      accepted: false
+      detail: alert protocol_version (70)
+      method: client_hello
+      expected: refused
+    TLSv1.2:
+      accepted: true
+      detail: handshake TLSv1.2 ECDHE-ECDSA-AES256-GCM-SHA384
+      cipher: ECDHE-ECDSA-AES256-GCM-SHA384
+      method: handshake
+      expected: accepted
 '''
 
 from ansible.module_utils.basic import AnsibleModule
