@@ -19,7 +19,7 @@ STAGE := $(CURDIR)/scripts/stage
 # Local integration tests run two at a time; the timing-sensitive ones share one worker (xdist_group).
 LOCAL_WORKERS ?= 2
 
-.PHONY: help setup demo lab-up lab-down lab-fresh artifacts app-deps check test lint changelog sanity unit app \
+.PHONY: help setup demo lab-up lab-down lab-fresh artifacts app-deps check test lint changelog docs sanity unit app \
 	integration integration-local integration-lab integration-exhaustive molecule ee bench clean
 
 help: ## List the targets
@@ -56,13 +56,16 @@ test: ## Everything CI runs, in two lanes: a fresh lab + lab tests | lint, sanit
 	@scripts/test-all
 
 lint: setup ## yamllint + ansible-lint (production profile, offline) + the collection's shape (bench/shape.py) + the changelog
-	@$(STAGE) lint bash -c 'yamllint --strict . && ansible-lint && python bench/shape.py && scripts/changelog --check && python scripts/role-docs --check'
+	@$(STAGE) lint bash -c 'yamllint --strict . && ansible-lint && python bench/shape.py && scripts/changelog --check && python scripts/role-docs --check && scripts/docs --lint'
 
 changelog: setup ## CHANGELOG.md and changelogs/changelog.yaml from the fragments in changelogs/fragments/ (antsibull-changelog)
 	@scripts/changelog
 
-sanity: setup ## ansible-test sanity on the controller Python
-	@$(STAGE) sanity scripts/sanity
+sanity: setup ## ansible-test sanity: the controller Python, the hosts' Pythons (3.11, 3.13), the lowest ansible-core claimed
+	@$(STAGE) sanity scripts/sanity --matrix
+
+docs: setup ## The docsite by antsibull-docs into dist/docsite/build/html (warnings fail the build)
+	@$(STAGE) docs scripts/docs
 
 unit: setup ## Unit tests of the pure logic (module_utils, filters)
 	@$(STAGE) unit scripts/pytest tests/unit
