@@ -221,3 +221,29 @@ def test_awx_data_refuses_without_the_site_urls_and_prints_nothing(values, named
     assert module.main(argv) == 2
     out, err = capsys.readouterr()
     assert out == '' and named in err
+
+
+# What AWX gives a notification's message templates (awx/main/models/notifications.py, JobNotificationMixin):
+# the job's fields, its friendly name and its URL; AWX renders them in a sandbox.
+NOTIFY_CONTEXT = {'job': {'id': 42, 'name': 'Deploy', 'status': 'failed', 'url': '/#/jobs/playbook/42'},
+                  'job_friendly_name': 'Job', 'url': 'https://awx.example.test/#/jobs/playbook/42'}
+
+
+@pytest.mark.parametrize('template', AWX['notification_templates'], ids=lambda t: t['name'])
+def test_webhook_notifications_carry_the_text_chat_services_need(template):
+    """A Slack incoming webhook refuses a body without "text" (AWX's default webhook body is the job as JSON):
+    every event's body renders, with AWX's context, to a JSON object with a non-empty text that names the job."""
+    import json
+
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    assert template['notification_type'] == 'webhook'
+    messages = template.get('messages') or {}
+    assert set(messages) >= {'started', 'success', 'error'}, messages
+    env = ImmutableSandboxedEnvironment(undefined=StrictUndefined)
+    for event, parts in messages.items():
+        body = json.loads(env.from_string(parts['body']).render(**NOTIFY_CONTEXT))
+        assert isinstance(body, dict) and body.get('text'), (event, body)
+        assert '#42' in body['text'] and 'Deploy' in body['text'] and NOTIFY_CONTEXT['url'] in body['text'], (event, body)
+        assert env.from_string(parts['message']).render(**NOTIFY_CONTEXT).strip(), event
