@@ -1,12 +1,15 @@
 """scripts/awx-data: print awx/auraflow.yml as the JSON `awx import` reads, with the site's own URLs filled in.
 
     scripts/awx-data --scm-url https://git.example.com/ops/auraflow.git \\
-                     --webhook-url https://hooks.example.com/services/... | awx import
+                     --webhook-url https://hooks.example.com/services/... \\
+                     --drill-inventory inventories/drill/hosts.yml | awx import
 
-The file holds @SCM_URL@ (the project's git repository) and @WEBHOOK_URL@ (the notification's
-Slack-compatible webhook) instead of made-up addresses; this refuses, printing nothing, while either
-is missing or is not an http(s)/ssh/git URL. Also from the environment: AURAFLOW_SCM_URL,
-AURAFLOW_WEBHOOK_URL."""
+The file holds @SCM_URL@ (the project's git repository), @WEBHOOK_URL@ (the notification's
+Slack-compatible webhook) and @DRILL_INVENTORY@ (the inventory file, in the project, of the hosts the
+application and full drills may rebuild - never production's) instead of made-up values; this refuses,
+printing nothing, while one is missing or malformed (a URL that is not http(s)/ssh/git, a path that is
+absolute or leaves the project). Also from the environment: AURAFLOW_SCM_URL, AURAFLOW_WEBHOOK_URL,
+AURAFLOW_DRILL_INVENTORY."""
 
 import argparse
 import json
@@ -18,7 +21,8 @@ import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PLACEHOLDERS = {'SCM_URL': ('--scm-url', 'AURAFLOW_SCM_URL', r'^(https?|ssh|git)://\S+$|^[\w.-]+@[\w.-]+:\S+$'),
-                'WEBHOOK_URL': ('--webhook-url', 'AURAFLOW_WEBHOOK_URL', r'^https?://\S+$')}
+                'WEBHOOK_URL': ('--webhook-url', 'AURAFLOW_WEBHOOK_URL', r'^https?://\S+$'),
+                'DRILL_INVENTORY': ('--drill-inventory', 'AURAFLOW_DRILL_INVENTORY', r'^(?!/)(?!.*(^|/)\.\.(/|$))[\w.+-][\w./+-]*$')}
 
 
 def fill(node, values):
@@ -40,7 +44,10 @@ def render(values, path=os.path.join(ROOT, 'awx', 'auraflow.yml')):
         if not value:
             problems.append('%s (or %s) is required: it replaces @%s@' % (flag, env, name))
         elif not re.match(pattern, value):
-            problems.append('%s %r is not a URL of the expected kind' % (flag, value))
+            problems.append('%s %r is not %s' % (flag, value, 'a path inside the project' if name == 'DRILL_INVENTORY'
+                                                  else 'a URL of the expected kind'))
+        elif name == 'DRILL_INVENTORY' and os.path.normpath(value).split(os.sep)[:2] == ['inventories', 'production']:
+            problems.append('%s %r is the production inventory: the drills rebuild the hosts they run on' % (flag, value))
     if problems:
         raise ValueError('awx-data: ' + '; '.join(problems) + '; nothing was printed')
     with open(path, encoding='utf-8') as handle:

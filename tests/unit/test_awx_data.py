@@ -120,7 +120,8 @@ def test_every_foreign_key_resolves():
     for source in AWX['inventory_sources']:
         assert source['inventory'] in inventories and source['source_project'] in projects
         src = source['source_path']
-        assert os.path.exists(os.path.join(ROOT, src)) or src == 'inventories/production/hosts.yml', src
+        # the site's own files: production's is copied from the example, the drill hosts' is an import parameter
+        assert os.path.exists(os.path.join(ROOT, src)) or src in ('inventories/production/hosts.yml', '@DRILL_INVENTORY@'), src
     for template in SURVEYED:
         assert template['organization'] in orgs
         assert template['natural_key']['name'] == template['name']
@@ -197,21 +198,35 @@ def test_the_site_urls_are_placeholders_filled_by_awx_data_not_made_up_addresses
     assert 'example.invalid' not in text
     assert AWX['projects'][0]['scm_url'] == '@SCM_URL@'
     assert AWX['notification_templates'][0]['notification_configuration']['url'] == '@WEBHOOK_URL@'
-    data = awx_data().render({'SCM_URL': 'git@git.corp.test:ops/auraflow.git', 'WEBHOOK_URL': 'https://hooks.corp.test/T1'})
+    drill_source = [s for s in AWX['inventory_sources'] if s['name'] == 'drill from project'][0]
+    assert drill_source['source_path'] == '@DRILL_INVENTORY@'
+    data = awx_data().render({'SCM_URL': 'git@git.corp.test:ops/auraflow.git', 'WEBHOOK_URL': 'https://hooks.corp.test/T1',
+                              'DRILL_INVENTORY': 'inventories/drill/hosts.yml'})
     assert data['projects'][0]['scm_url'] == 'git@git.corp.test:ops/auraflow.git'
     assert data['notification_templates'][0]['notification_configuration']['url'] == 'https://hooks.corp.test/T1'
+    assert [s for s in data['inventory_sources'] if s['name'] == 'drill from project'][0]['source_path'] == 'inventories/drill/hosts.yml'
     assert '@' not in str(data).replace('git@git', '')  # no placeholder left anywhere
     assert data['job_templates'] == TEMPLATES  # nothing else touched
+
+
+SITE = {'SCM_URL': 'https://git.corp.test/ops.git', 'WEBHOOK_URL': 'https://hooks.corp.test/T1',
+        'DRILL_INVENTORY': 'inventories/drill/hosts.yml'}
 
 
 @pytest.mark.parametrize('values,named', [
     ({}, '--scm-url (or AURAFLOW_SCM_URL) is required'),
     ({'SCM_URL': 'https://git.corp.test/ops.git'}, '--webhook-url (or AURAFLOW_WEBHOOK_URL) is required'),
     ({'SCM_URL': 'not a url', 'WEBHOOK_URL': 'https://hooks.corp.test/T1'}, "--scm-url 'not a url' is not a URL"),
+    ({k: v for k, v in SITE.items() if k != 'DRILL_INVENTORY'}, '--drill-inventory (or AURAFLOW_DRILL_INVENTORY) is required'),
+    (dict(SITE, DRILL_INVENTORY='/etc/ansible/hosts'), "--drill-inventory '/etc/ansible/hosts' is not a path inside the project"),
+    (dict(SITE, DRILL_INVENTORY='inventories/../../hosts.yml'), 'is not a path inside the project'),
+    (dict(SITE, DRILL_INVENTORY='inventories/production/hosts.yml'), 'is the production inventory'),
+    (dict(SITE, DRILL_INVENTORY='./inventories/production'), 'is the production inventory'),
 ])
 def test_awx_data_refuses_without_the_site_urls_and_prints_nothing(values, named, capsys, monkeypatch):
     monkeypatch.delenv('AURAFLOW_SCM_URL', raising=False)
     monkeypatch.delenv('AURAFLOW_WEBHOOK_URL', raising=False)
+    monkeypatch.delenv('AURAFLOW_DRILL_INVENTORY', raising=False)
     module = awx_data()
     with pytest.raises(ValueError, match='nothing was printed') as refused:
         module.render(values)
