@@ -44,8 +44,8 @@ def render(values, path=os.path.join(ROOT, 'awx', 'auraflow.yml')):
         if not value:
             problems.append('%s (or %s) is required: it replaces @%s@' % (flag, env, name))
         elif not re.match(pattern, value):
-            problems.append('%s %r is not %s' % (flag, value, 'a path inside the project' if name == 'DRILL_INVENTORY'
-                                                  else 'a URL of the expected kind'))
+            kind = 'a path inside the project' if name == 'DRILL_INVENTORY' else 'a URL of the expected kind'
+            problems.append('%s %r is not %s' % (flag, value, kind))
         elif name == 'DRILL_INVENTORY' and os.path.normpath(value).split(os.sep)[:2] == ['inventories', 'production']:
             problems.append('%s %r is the production inventory: the drills rebuild the hosts they run on' % (flag, value))
     if problems:
