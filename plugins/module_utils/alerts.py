@@ -18,21 +18,32 @@ Policy (thresholds are strict, as the runbook writes them; the defaults are THRE
   ``p95_ms: 200`` holds at 200 ms) that no higher alert on the same check already covers;
   a monitoring endpoint (``/monitoring/metrics``, ``/monitoring/ai-status``) that does not answer.
 
-Routing (the runbook's 告警渠道, reduced to the channels this collection can deliver: SMS and
-phone calls are not among them): P0, P1 and P2 go to the webhook (Slack) and e-mail, P3 to
-e-mail only. One message per channel and run, with the alerts routed to it, most severe first.
+Routing (the runbook's 告警渠道): P0 pages by phone, SMS and chat - PagerDuty (Events API v2) and Opsgenie
+(Alert API), the services on-call teams get called and texted by, a Twilio-style SMS endpoint, and the webhook
+(Slack); P1 goes by SMS, chat and e-mail; P2 to chat and e-mail; P3 to e-mail only. The chat, e-mail and SMS
+channels carry one message per run with the alerts routed to them, most severe first. The paging channels get
+one event per alerting check, keyed by ``dedup_key(source, check)`` so that the next run updates the same
+incident, and a check that is ok again resolves (PagerDuty) or closes (Opsgenie) it.
 """
 
 from __future__ import annotations
 
 import math
+from urllib.parse import quote
 
 from ansible_collections.auraflow.ops.plugins.module_utils.slo import describe_breach
 
 SEVERITIES = ('P0', 'P1', 'P2', 'P3')
 _RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
-CHANNELS = ('webhook', 'email')
-DEFAULT_ROUTES = {'P0': ['webhook', 'email'], 'P1': ['webhook', 'email'], 'P2': ['webhook', 'email'], 'P3': ['email']}
+CHANNELS = ('pagerduty', 'opsgenie', 'sms', 'webhook', 'email')
+# One event per check and its resolution: the phone-call services. The others carry one message per run.
+PAGING = ('pagerduty', 'opsgenie')
+DEFAULT_ROUTES = {'P0': ['pagerduty', 'opsgenie', 'sms', 'webhook'], 'P1': ['sms', 'webhook', 'email'],
+                  'P2': ['webhook', 'email'], 'P3': ['email']}
+# PagerDuty Events API v2 payload.severity, Opsgenie priority.
+PAGERDUTY_SEVERITY = {'P0': 'critical', 'P1': 'error', 'P2': 'warning', 'P3': 'info'}
+OPSGENIE_PRIORITY = {'P0': 'P1', 'P1': 'P2', 'P2': 'P3', 'P3': 'P4'}
+SMS_MAX = 1600  # characters of one SMS body (Twilio's limit for a concatenated message)
 THRESHOLDS = {
     'min_availability': 0.99,   # P0 below (public), P1 below (one backend)
     'p95_ms': 500.0,            # P1 above
@@ -326,3 +337,70 @@ def render(source, alerts):
     subject = '[%s] %s: %d alert%s (%s)' % (highest(ordered), source, len(ordered), '' if len(ordered) == 1 else 's', tally)
     lines = [subject] + ['%s %s [%s] %s' % (a['severity'], a['check'], a['rule'], a['message']) for a in ordered]
     return subject, '\n'.join(lines)
+
+
+def dedup_key(source, check):
+    """The key one check's incident keeps from run to run (PagerDuty dedup_key, Opsgenie alias, at most 255)."""
+    return ('auraflow.ops/%s/%s' % (source, check))[:255]
+
+
+def by_check(alerts):
+    """[(check, [alerts of that check, most severe first])], the most severe check first."""
+    groups = {}
+    for alert in sort_alerts(alerts):
+        groups.setdefault(alert['check'], []).append(alert)
+    return list(groups.items())
+
+
+def _summary(source, check, alerts):
+    return '[%s] %s %s: %s' % (alerts[0]['severity'], source, check, '; '.join('%s %s' % (a['rule'], a['message']) for a in alerts))
+
+
+def pagerduty_events(routing_key, source, alerts, cleared=()):
+    """PagerDuty Events API v2 bodies: a trigger per alerting check (the most severe alert's severity), a resolve per
+    check in ``cleared`` (ok again). https://developer.pagerduty.com/docs/events-api-v2/trigger-events/"""
+    events = []
+    for check, group in by_check(alerts):
+        events.append({'routing_key': routing_key, 'event_action': 'trigger', 'dedup_key': dedup_key(source, check),
+                       'payload': {'summary': _summary(source, check, group)[:1024], 'source': source,
+                                   'severity': PAGERDUTY_SEVERITY[group[0]['severity']], 'component': check,
+                                   'class': group[0]['rule'],
+                                   'custom_details': {'alerts': ['%s %s [%s] %s' % (a['severity'], a['check'], a['rule'], a['message'])
+                                                                 for a in group]}}})
+    for check in cleared:
+        events.append({'routing_key': routing_key, 'event_action': 'resolve', 'dedup_key': dedup_key(source, check)})
+    return events
+
+
+def opsgenie_requests(source, alerts, cleared=()):
+    """Opsgenie Alert API requests as (method, path, body): a create per alerting check (alias = the dedup key, so a
+    repeat adds to the same alert), a close per check in ``cleared``. https://docs.opsgenie.com/docs/alert-api"""
+    out = []
+    for check, group in by_check(alerts):
+        out.append(('POST', '/v2/alerts', {
+            'message': _summary(source, check, group)[:130], 'alias': dedup_key(source, check),
+            'description': '\n'.join('%s %s [%s] %s' % (a['severity'], a['check'], a['rule'], a['message']) for a in group)[:15000],
+            'priority': OPSGENIE_PRIORITY[group[0]['severity']], 'source': source, 'entity': check,
+            'tags': ['auraflow.ops', group[0]['severity']]}))
+    for check in cleared:
+        out.append(('POST', '/v2/alerts/%s/close?identifierType=alias' % quote(dedup_key(source, check), safe=''),
+                    {'source': source, 'note': '%s is ok again' % check}))
+    return out
+
+
+def sms_text(source, alerts):
+    """One SMS body: the subject line and as many alert lines as fit in SMS_MAX characters."""
+    subject, text = render(source, alerts)
+    lines = text.splitlines()
+    out = lines[0]
+    for line in lines[1:]:
+        if len(out) + 1 + len(line) > SMS_MAX:
+            break
+        out += '\n' + line
+    return out
+
+
+def cleared_checks(checks, routes, channel):
+    """The checks that are ok now and whose class the routing table pages ``channel`` for: an incident opened by
+    an earlier run for them is resolved (PagerDuty accepts a resolve for a key it does not know)."""
+    return [c['name'] for c in checks if c.get('ok') and channel in routes.get(c.get('severity'), [])]

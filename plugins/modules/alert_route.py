@@ -29,12 +29,22 @@ description:
   - "P3: any other target missed (the C(breaches) of an M(auraflow.ops.slo_check) result that no higher
     alert on the same check already covers), an unreadable monitoring endpoint."
   - Alert thresholds are strict (C(> 500 ms) alerts, exactly 500 ms does not), as the runbook writes them.
-  - One message per channel and run carries every alert routed to it, most urgent first; its first
-    line (the e-mail subject) names the highest severity and the counts.
-  - 'The webhook gets an HTTP POST of C({"text": ...}) (Slack-compatible); e-mail goes over SMTP.'
-  - A channel that is not configured (no O(webhook_url); no O(smtp_host) or O(smtp_to)) is skipped
-    and listed in RV(unconfigured); with no channel the alerts are only in the result.
-  - A failed delivery is a warning and an entry in RV(deliveries), not a failure of the task.
+  - "Channels, as the runbook pages (告警渠道): P0 by phone, SMS and chat - V(pagerduty) (PagerDuty Events API v2) and
+    V(opsgenie) (Opsgenie Alert API), which call and text the on-call engineer, V(sms) (a Twilio-style Messages
+    endpoint) and V(webhook) (Slack); P1 by SMS, chat and V(email); P2 chat and e-mail; P3 e-mail (O(routes))."
+  - The V(webhook), V(email) and V(sms) channels get one message per run carrying every alert routed to them, most
+    urgent first; its first line (the e-mail subject) names the highest severity and the counts.
+  - 'The webhook gets an HTTP POST of C({"text": ...}) (Slack-compatible); e-mail goes over SMTP (STARTTLS, implicit
+    TLS, login); an SMS is one message per number in O(sms_to) (form fields C(To), C(From), C(Body), basic auth).'
+  - The paging channels get one event per alerting check, keyed by C(auraflow.ops/<source>/<check>) (PagerDuty's
+    C(dedup_key), Opsgenie's C(alias)), so that the next run updates the same incident instead of opening another;
+    with O(resolve_cleared), each check that is ok now and would page there resolves (PagerDuty) or closes (Opsgenie)
+    its incident - the service ignores one it does not know.
+  - A channel that is not configured (no O(webhook_url); no O(smtp_host) or O(smtp_to); no O(pagerduty_routing_key);
+    no O(opsgenie_api_key); no O(sms_url), O(sms_account_sid), O(sms_from) or O(sms_to)) is skipped and listed in
+    RV(unconfigured); with no channel the alerts are only in the result.
+  - A failed delivery is a warning and an entry in RV(deliveries), not a failure of the task; the other channels
+    are still tried.
   - The task never fails because of alerts; RV(failing) tells the playbook whether to.
 author:
   - auraflow.ops maintainers (@auraflow)
@@ -161,9 +171,9 @@ options:
         default: 85
   routes:
     description:
-      - The routing table, severity to channels (V(webhook), V(email); V(all) for both).
-        Severities left out keep the default; an empty list routes nowhere.
-      - "Default, from the runbook's 告警渠道 without SMS and phone: C({P0: [webhook, email], P1: [webhook, email],
+      - The routing table, severity to channels (V(pagerduty), V(opsgenie), V(sms), V(webhook), V(email); V(all) for
+        every one). Severities left out keep the default; an empty list routes nowhere.
+      - "Default, from the runbook's 告警渠道: C({P0: [pagerduty, opsgenie, sms, webhook], P1: [sms, webhook, email],
         P2: [webhook, email], P3: [email]})."
     type: dict
     default: {}
@@ -220,6 +230,49 @@ options:
     description: Seconds to wait for the SMTP server.
     type: float
     default: 10
+  pagerduty_routing_key:
+    description: The integration (routing) key of a PagerDuty service (Events API v2). Kept out of the output.
+    type: str
+  pagerduty_url:
+    description: The Events API v2 endpoint.
+    type: str
+    default: https://events.pagerduty.com/v2/enqueue
+  opsgenie_api_key:
+    description: An Opsgenie API integration key, sent as the C(Authorization) header C(GenieKey <key>). Kept out of the output.
+    type: str
+  opsgenie_url:
+    description: The Opsgenie API (V(https://api.eu.opsgenie.com) for the EU instance).
+    type: str
+    default: https://api.opsgenie.com
+  sms_url:
+    description:
+      - The base URL of a Twilio-style SMS API; a message is a POST to C(<sms_url>/Accounts/<sms_account_sid>/Messages.json),
+        for example V(https://api.twilio.com/2010-04-01).
+    type: str
+  sms_account_sid:
+    description: The account that sends (the user of the basic authentication, and part of the URL).
+    type: str
+  sms_auth_token:
+    description: The account's token (the password of the basic authentication). Kept out of the output.
+    type: str
+  sms_from:
+    description: The sending number (E.164, for example V(+15005550006)).
+    type: str
+  sms_to:
+    description: The numbers that get the message (E.164).
+    type: list
+    elements: str
+    default: []
+  paging_timeout:
+    description: Seconds to wait for PagerDuty, Opsgenie or the SMS API, per request.
+    type: float
+    default: 10
+  resolve_cleared:
+    description:
+      - Resolve (PagerDuty) or close (Opsgenie) the incident of every check that is ok now and whose class pages
+        there, so that an incident an earlier run opened ends when the fault clears.
+    type: bool
+    default: true
 seealso:
   - module: auraflow.ops.slo_check
 notes:
@@ -327,16 +380,19 @@ thresholds:
   type: dict
   sample: {"min_availability": 0.99, "p95_ms": 500.0, "max_error_rate": 0.01, "memory_percent": 90.0, "disk_percent": 85.0}
 deliveries:
-  description: One entry per configured channel that had alerts to carry.
+  description: One entry per configured channel that had alerts to carry (or, for a paging channel, incidents to resolve).
   returned: always
   type: list
   elements: dict
   contains:
     channel:
-      description: V(webhook) or V(email).
+      description: V(pagerduty), V(opsgenie), V(sms), V(webhook) or V(email).
       type: str
     alerts:
-      description: How many alerts the message carried.
+      description: How many alerts the message (or the paging events) carried.
+      type: int
+    resolved:
+      description: Paging channels only - how many checks that are ok were resolved or closed (O(resolve_cleared)).
       type: int
     highest:
       description: Most urgent severity in it.
@@ -345,7 +401,7 @@ deliveries:
       description: The message's first line (the e-mail subject).
       type: str
     sent:
-      description: Whether it was delivered (false in check mode and on errors).
+      description: Whether it was delivered - every event or message of the channel (false in check mode and on errors).
       type: bool
     error:
       description: Why the delivery failed.
@@ -365,6 +421,8 @@ import ssl
 import traceback
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+from urllib.error import HTTPError
+from urllib.parse import quote, urlencode
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_native
@@ -372,14 +430,19 @@ from ansible.module_utils.urls import open_url
 
 from ansible_collections.auraflow.ops.plugins.module_utils.alerts import (
     CHANNELS,
+    PAGING,
     SEVERITIES,
     PolicyError,
     at_or_above,
     classify,
+    cleared_checks,
     counts,
     highest,
+    opsgenie_requests,
+    pagerduty_events,
     render,
     route,
+    sms_text,
     validate_routes,
     validate_thresholds,
 )
@@ -414,6 +477,17 @@ ARGUMENT_SPEC = dict(
     smtp_from=dict(type='str', default='auraflow-ops@localhost'),
     smtp_to=dict(type='list', elements='str', default=[]),
     smtp_timeout=dict(type='float', default=10.0),
+    pagerduty_routing_key=dict(type='str', no_log=True),
+    pagerduty_url=dict(type='str', default='https://events.pagerduty.com/v2/enqueue'),
+    opsgenie_api_key=dict(type='str', no_log=True),
+    opsgenie_url=dict(type='str', default='https://api.opsgenie.com'),
+    sms_url=dict(type='str'),
+    sms_account_sid=dict(type='str'),
+    sms_auth_token=dict(type='str', no_log=True),
+    sms_from=dict(type='str'),
+    sms_to=dict(type='list', elements='str', default=[]),
+    paging_timeout=dict(type='float', default=10.0),
+    resolve_cleared=dict(type='bool', default=True),
 )
 
 
@@ -454,8 +528,49 @@ def send_email(params, subject, text):
             client.close()
 
 
+def _post(params, url, body, headers=None, form=False, **kwargs):
+    """POST body (JSON, or form fields) to url; raises on a connection error or a status >= 400."""
+    data = urlencode(body) if form else json.dumps(body)
+    headers = dict(headers or {}, **{'Content-Type': 'application/x-www-form-urlencoded' if form else 'application/json'})
+    resp = open_url(url, data=data.encode('utf-8'), method='POST', headers=headers, timeout=params['paging_timeout'],
+                    validate_certs=params['validate_certs'], http_agent='auraflow.ops alert_route', **kwargs)
+    resp.read()
+
+
+def send_pagerduty(params, alerts, cleared):
+    """An Events API v2 event per alerting check, a resolve per cleared one."""
+    for event in pagerduty_events(params['pagerduty_routing_key'], params['source'], alerts, cleared):
+        _post(params, params['pagerduty_url'], event)
+
+
+def send_opsgenie(params, alerts, cleared):
+    """An Opsgenie alert per alerting check (alias = its dedup key), a close per cleared one (404: none was open)."""
+    headers = {'Authorization': 'GenieKey %s' % params['opsgenie_api_key']}
+    for dummy, path, body in opsgenie_requests(params['source'], alerts, cleared):
+        try:
+            _post(params, params['opsgenie_url'].rstrip('/') + path, body, headers=headers)
+        except HTTPError as exc:
+            if not (exc.code == 404 and '/close' in path):
+                raise
+
+
+def send_sms(params, alerts):
+    """One message per number in sms_to."""
+    url = '%s/Accounts/%s/Messages.json' % (params['sms_url'].rstrip('/'), quote(params['sms_account_sid'], safe=''))
+    body = sms_text(params['source'], alerts)
+    for number in params['sms_to']:
+        _post(params, url, {'To': number, 'From': params['sms_from'], 'Body': body}, form=True,
+              url_username=params['sms_account_sid'], url_password=params['sms_auth_token'] or '', force_basic_auth=True)
+
+
 def configured_channels(params):
     out = []
+    if params['pagerduty_routing_key']:
+        out.append('pagerduty')
+    if params['opsgenie_api_key']:
+        out.append('opsgenie')
+    if params['sms_url'] and params['sms_account_sid'] and params['sms_from'] and params['sms_to']:
+        out.append('sms')
     if params['webhook_url']:
         out.append('webhook')
     if params['smtp_host'] and params['smtp_to']:
@@ -479,17 +594,24 @@ def run_module():
         alert['channels'] = [c for c in CHANNELS if alert in per_channel.get(c, [])]
 
     deliveries = []
-    senders = {'webhook': lambda subject, text: send_webhook(params, text),
-               'email': lambda subject, text: send_email(params, subject, text)}
+    configured = configured_channels(params)
+    cleared = dict((c, cleared_checks(checks, table, c) if params['resolve_cleared'] and c in configured else []) for c in PAGING)
+    senders = {'pagerduty': lambda carried, subject, text: send_pagerduty(params, carried, cleared['pagerduty']),
+               'opsgenie': lambda carried, subject, text: send_opsgenie(params, carried, cleared['opsgenie']),
+               'sms': lambda carried, subject, text: send_sms(params, carried),
+               'webhook': lambda carried, subject, text: send_webhook(params, text),
+               'email': lambda carried, subject, text: send_email(params, subject, text)}
     for channel in CHANNELS:
-        carried = per_channel.get(channel)
-        if not carried:
+        carried = per_channel.get(channel, [])
+        if not carried and not cleared.get(channel):
             continue
-        subject, text = render(params['source'], carried)
+        subject, text = render(params['source'], carried) if carried else ('', '')
         entry = dict(channel=channel, alerts=len(carried), highest=highest(carried), subject=subject, sent=False)
+        if channel in PAGING:
+            entry['resolved'] = len(cleared[channel])
         if not module.check_mode:
             try:
-                senders[channel](subject, text)
+                senders[channel](carried, subject, text)
                 entry['sent'] = True
             except Exception as exc:  # any delivery problem is reported, never a crash of the check
                 entry['error'] = '%s: %s' % (type(exc).__name__, to_native(exc))
@@ -499,7 +621,9 @@ def run_module():
 
     worst = highest(alerts)
     failing = worst is not None and at_or_above(worst, params['fail_on'])
-    changed = any(d['sent'] for d in deliveries) or (module.check_mode and bool(deliveries))
+    # a message with alerts changes something; resolving checks that are ok (stateless: the paging service ignores
+    # a key it has no open incident for) does not
+    changed = any(d['sent'] and d['alerts'] for d in deliveries) or (module.check_mode and any(d['alerts'] for d in deliveries))
     if alerts:
         msg = '%d alert%s (%s), highest %s; sent: %s' % (
             len(alerts), '' if len(alerts) == 1 else 's', ', '.join('%s x%d' % (s, n) for s, n in counts(alerts).items() if n), worst,

@@ -12,11 +12,16 @@ from ansible_collections.auraflow.ops.plugins.module_utils.alerts import (
     classify_health,
     classify_host,
     classify_slo,
+    cleared_checks,
     counts,
+    dedup_key,
     highest,
+    opsgenie_requests,
+    pagerduty_events,
     render,
     route,
     severity_rank,
+    sms_text,
     validate_routes,
     validate_thresholds,
 )
@@ -221,11 +226,15 @@ def alert(severity, check='c'):
 
 
 def test_default_routes_follow_the_runbook():
-    assert DEFAULT_ROUTES['P0'] == ['webhook', 'email'] and DEFAULT_ROUTES['P3'] == ['email']
-    out, unconfigured = route([alert('P3'), alert('P0', 'x')], None, ['webhook', 'email'])
-    assert [a['severity'] for a in out['email']] == ['P0', 'P3']
-    assert [a['severity'] for a in out['webhook']] == ['P0']
-    assert unconfigured == []
+    # P0: phone (PagerDuty, Opsgenie) + SMS + chat; P1: SMS + chat + mail; P2: chat + mail; P3: mail
+    assert DEFAULT_ROUTES == {'P0': ['pagerduty', 'opsgenie', 'sms', 'webhook'], 'P1': ['sms', 'webhook', 'email'],
+                              'P2': ['webhook', 'email'], 'P3': ['email']}
+    out, unconfigured = route([alert('P3'), alert('P1', 'y'), alert('P0', 'x')], None, ['webhook', 'email'])
+    assert [a['severity'] for a in out['email']] == ['P1', 'P3']
+    assert [a['severity'] for a in out['webhook']] == ['P0', 'P1']
+    assert unconfigured == ['pagerduty', 'opsgenie', 'sms']
+    out, unconfigured = route([alert('P0', 'x')], None, ['pagerduty', 'opsgenie', 'sms', 'webhook', 'email'])
+    assert list(out) == ['pagerduty', 'opsgenie', 'sms', 'webhook'] and unconfigured == []
 
 
 def test_p3_alone_goes_to_email_only():
@@ -237,16 +246,17 @@ def test_p3_alone_goes_to_email_only():
 
 def test_no_channel_configured_keeps_alerts_in_the_output_only():
     out, unconfigured = route([alert('P0')], None, [])
-    assert out == {} and unconfigured == ['webhook', 'email']
+    assert out == {} and unconfigured == ['pagerduty', 'opsgenie', 'sms', 'webhook']
     assert route([], None, ['webhook', 'email']) == ({}, [])
 
 
 def test_custom_routes():
     table = validate_routes({'P0': 'all', 'P1': 'email', 'P3': []})
-    assert table == {'P0': ['webhook', 'email'], 'P1': ['email'], 'P2': ['webhook', 'email'], 'P3': []}
+    assert table == {'P0': ['pagerduty', 'opsgenie', 'sms', 'webhook', 'email'], 'P1': ['email'], 'P2': ['webhook', 'email'],
+                     'P3': []}
     out = route([alert('P1'), alert('P3')], {'P1': ['email'], 'P3': []}, ['webhook', 'email'])[0]
     assert list(out) == ['email'] and [a['severity'] for a in out['email']] == ['P1']
-    for bad in ({'P9': ['email']}, {'P1': ['sms']}, {'P1': 3}, ['email']):
+    for bad in ({'P9': ['email']}, {'P1': ['pager']}, {'P1': 3}, ['email']):
         with pytest.raises(PolicyError):
             validate_routes(bad)
 
@@ -258,3 +268,42 @@ def test_render_names_highest_severity_counts_and_checks():
     assert lines[0] == subject
     assert lines[1:] == ['P2 disk_aura-db1 [r] m', 'P3 slo_aura-app1 [r] m', 'P3 slo_nginx [r] m']
     assert render('s', [alert('P0')])[0] == '[P0] s: 1 alert (P0 x1)'
+
+
+# --- paging: one event per check, keyed, resolved when ok ----------------------------------------
+
+def test_pagerduty_events_one_per_check_keyed_with_the_worst_severity():
+    alerts = [alert('P1', 'health_app1'), alert('P0', 'db_connection_app1'), alert('P2', 'health_app1')]
+    events = pagerduty_events('KEY', 'src', alerts, cleared=['health_nginx'])
+    assert [(e['event_action'], e['dedup_key']) for e in events] == [
+        ('trigger', 'auraflow.ops/src/db_connection_app1'), ('trigger', 'auraflow.ops/src/health_app1'),
+        ('resolve', 'auraflow.ops/src/health_nginx')]
+    first, second, resolve = events
+    assert first['routing_key'] == 'KEY' and first['payload']['severity'] == 'critical'
+    assert second['payload']['severity'] == 'error'  # the check's most severe alert: P1
+    assert second['payload']['custom_details']['alerts'] == ['P1 health_app1 [r] m', 'P2 health_app1 [r] m']
+    assert set(resolve) == {'routing_key', 'event_action', 'dedup_key'}
+    assert dedup_key('s' * 300, 'c') == ('auraflow.ops/' + 's' * 300)[:255]
+
+
+def test_opsgenie_requests_alias_priority_and_close():
+    requests = opsgenie_requests('src', [alert('P2', 'disk_db1')], cleared=['health nginx/1'])
+    (method, path, body), (cmethod, cpath, cbody) = requests
+    assert (method, path) == ('POST', '/v2/alerts') and body['alias'] == 'auraflow.ops/src/disk_db1'
+    assert body['priority'] == 'P3' and body['message'].startswith('[P2] src disk_db1: ') and len(body['message']) <= 130
+    assert cmethod == 'POST' and cpath == '/v2/alerts/auraflow.ops%2Fsrc%2Fhealth%20nginx%2F1/close?identifierType=alias'
+    assert cbody['source'] == 'src'
+
+
+def test_sms_text_fits_one_message():
+    text = sms_text('src', [alert('P1', 'check_%03d' % i) for i in range(200)])
+    assert text.startswith('[P1] src: 200 alerts (P1 x200)') and len(text) <= 1600
+    assert text.splitlines()[1] == 'P1 check_000 [r] m'
+
+
+def test_cleared_checks_are_the_ok_ones_that_page_there():
+    checks = [{'name': 'health_nginx', 'ok': True, 'severity': 'P0'}, {'name': 'disk_db1', 'ok': True, 'severity': 'P2'},
+              {'name': 'db_connection_app1', 'ok': False, 'severity': 'P0'}]
+    table = validate_routes(None)
+    assert cleared_checks(checks, table, 'pagerduty') == ['health_nginx']
+    assert cleared_checks(checks, validate_routes({'P2': ['opsgenie']}), 'opsgenie') == ['health_nginx', 'disk_db1']
