@@ -581,12 +581,13 @@ def configured_channels(params):
 def run_module():
     module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     params = module.params
+    configured = configured_channels(params)
     try:
         thresholds = validate_thresholds(params['thresholds'])
         table = validate_routes(params['routes'] or None)
         checks, alerts = classify(slo=params['slo'], health=params['health'], ai_status=params['ai_status'],
                                   hosts=params['hosts'], thresholds=thresholds)
-        per_channel, unconfigured = route(alerts, table, configured_channels(params))
+        per_channel, unconfigured = route(alerts, table, configured)
     except PolicyError as exc:
         module.fail_json(msg=str(exc))
 
@@ -594,7 +595,6 @@ def run_module():
         alert['channels'] = [c for c in CHANNELS if alert in per_channel.get(c, [])]
 
     deliveries = []
-    configured = configured_channels(params)
     cleared = dict((c, cleared_checks(checks, table, c) if params['resolve_cleared'] and c in configured else []) for c in PAGING)
     senders = {'pagerduty': lambda carried, subject, text: send_pagerduty(params, carried, cleared['pagerduty']),
                'opsgenie': lambda carried, subject, text: send_opsgenie(params, carried, cleared['opsgenie']),
