@@ -93,7 +93,7 @@ def test_a_backup_requested_during_a_running_one_is_new(deployed_lab):
         assert unit_state() == 'activating'
         time.sleep(1.1)  # names carry the second: the request comes a second after that run began
         requested = on_db('date', '-u', '+%Y-%m-%dT%H:%M:%SZ').stdout.strip()
-        playbook = subprocess.Popen([os.path.join(VENV_BIN, 'ansible-playbook'), 'playbooks/backup.yml'],
+        playbook = subprocess.Popen([os.path.join(VENV_BIN, 'ansible-playbook'), *SSH, 'playbooks/backup.yml'],
                                     cwd=ROOT, stdout=subprocess.PIPE,
                                     stderr=subprocess.STDOUT, text=True,
                                     env=dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, 'ansible.cfg'),

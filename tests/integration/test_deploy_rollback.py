@@ -4,8 +4,9 @@ that widens the race between nginx closing an idle keep-alive connection on relo
 rollback. The tests run in file order and share the lab's release history:
 1.0.0 -> 1.1.0 -> rollback -> broken (automatic rollback) -> rollback with nowhere to go ->
 1.1.0 with a new .env -> rollback_config + rollback_db in one run -> 1.1.0 again (its migration re-applied).
-Every run goes the user's way, over inventories/lab-ssh (SSH as `deploy`, sudo); the Docker connection
-(inventories/lab) is proven by the killed-run, EE and drill modules: one lab, both paths, no run doubled.
+Every run goes the user's way, over inventories/lab-ssh (SSH as `deploy`, sudo), as do the lab modules
+after it; the Docker connection (inventories/lab, `make demo`'s default) is proven by test_lab.py's site.yml
+and the EE module's rollback and deploy: one lab, both paths, no run doubled.
 The module starts on a fresh lab (conftest.LAB_ORDER, checked by lab_state_check), so its 1.0.0 is
 the real first deploy: data tier, migrations and all; the applied migrations are checked after every
 deploy."""

@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from conftest import ROOT, changed_counts, damaged_backup, lab_pg_major, run, run_playbook
+from conftest import ROOT, SSH, changed_counts, damaged_backup, lab_pg_major, run, run_playbook
 
 PLAYBOOK = os.path.join(ROOT, '.venv', 'bin', 'ansible-playbook')
 
@@ -29,7 +29,7 @@ def psql(sql):
 
 def drill(*args):
     """Run the drill; (return code, output, the report it wrote or None, its path)."""
-    return run_playbook('drill_db', *args, timeout=900)
+    return run_playbook('drill_db', *SSH, *args, timeout=900)
 
 
 def scratch_of(report):
@@ -42,7 +42,7 @@ def scratch_of(report):
 def database(deployed_lab):
     assert psql("SELECT count(*) FROM pg_database WHERE datname = 'aura_flow'") == '1'
     # A fresh dump through the role's backup unit, which must pass its own verification too.
-    result = run([PLAYBOOK, 'playbooks/backup.yml'], timeout=900)
+    result = run([PLAYBOOK, *SSH, 'playbooks/backup.yml'], timeout=900)
     assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
     dumps = run(['docker', 'exec', 'aura-db1', 'sh', '-c', 'ls /var/backups/postgresql/aura_flow-*.dump'], timeout=60)
     assert dumps.returncode == 0 and dumps.stdout.strip(), dumps.stderr

@@ -22,7 +22,7 @@ import uuid
 
 import pytest
 
-from conftest import answers, changed_counts, damaged_backup, run, run_playbook
+from conftest import SSH, answers, changed_counts, damaged_backup, run, run_playbook
 
 URL = 'https://172.30.80.10'
 USER = ('demo@aura-flow.local', 'aura-demo-2024')
@@ -71,7 +71,7 @@ def assert_untouched(out, identifier):
 
 
 def test_refused_on_a_host_that_is_not_a_drill_target(stack):
-    rc, out, report, _unused = run_playbook('drill_full', '-e', 'aura_drill_target=false')
+    rc, out, report, _unused = run_playbook('drill_full', *SSH, '-e', 'aura_drill_target=false')
     assert rc != 0 and report is None
     assert 'drill_full REFUSED: not marked as drill targets (aura_drill_target: true): aura-web1' in out
     assert 'Nothing was changed' in out
@@ -79,7 +79,7 @@ def test_refused_on_a_host_that_is_not_a_drill_target(stack):
 
 
 def test_missing_backup_stops_before_anything_is_destroyed(stack):
-    rc, out, report, _unused = run_playbook('drill_full', '-e', 'backup=/nonexistent.dump', '-e', 'drill_full_method=dump')
+    rc, out, report, _unused = run_playbook('drill_full', *SSH, '-e', 'backup=/nonexistent.dump', '-e', 'drill_full_method=dump')
     assert rc != 0 and report is None
     assert "backup '/nonexistent.dump' not found on aura-db1" in out
     assert_untouched(out, stack)
@@ -87,7 +87,7 @@ def test_missing_backup_stops_before_anything_is_destroyed(stack):
 
 def test_damaged_backup_stops_before_the_destructive_step(stack):
     with damaged_backup('/tmp/drill_full_test_cut.dump') as cut:
-        rc, out, _unused1, _unused2 = run_playbook('drill_full', '-e', 'backup=' + cut, '-e', 'drill_full_method=dump')
+        rc, out, _unused1, _unused2 = run_playbook('drill_full', *SSH, '-e', 'backup=' + cut, '-e', 'drill_full_method=dump')
     assert rc != 0
     assert 'drill_full STOPPED before the destructive step: the backup %s failed verification' % cut in out
     assert 'Nothing was destroyed' in out
@@ -97,13 +97,13 @@ def test_damaged_backup_stops_before_the_destructive_step(stack):
 @pytest.fixture(scope='module')
 def disaster(stack):
     kept = new_item('drill_full before the backup')
-    backup = run_playbook('backup', timeout=900)
+    backup = run_playbook('backup', *SSH, timeout=900)
     assert backup[0] == 0, backup[1][-3000:]
     after = new_item('drill_full after the backup')
     kept_at = psql("SELECT extract(epoch FROM created_at) FROM items WHERE title = '%s'" % kept)
     after_at = psql("SELECT extract(epoch FROM created_at) FROM items WHERE title = '%s'" % after)
     inode = run(['docker', 'exec', 'aura-db1', 'sh', '-c', 'stat -c %i /var/lib/postgresql/*/main'], timeout=60).stdout.strip()
-    rc, out, report, path = run_playbook('drill_full')
+    rc, out, report, path = run_playbook('drill_full', *SSH)
     return {'rc': rc, 'out': out, 'report': report, 'path': path, 'kept': kept, 'after': after,
             'kept_at': float(kept_at), 'after_at': float(after_at), 'before': stack, 'inode': inode}
 
@@ -156,7 +156,7 @@ def test_html_report_shows_the_screenshot(disaster):
 
 
 def test_app_drill_redeploys_and_passes_the_browser_check(disaster):
-    rc, out, report, _unused = run_playbook('drill_app')
+    rc, out, report, _unused = run_playbook('drill_app', *SSH)
     assert report is not None, out[-3000:]
     assert rc == 0 and report['passed'] is True, out[-3000:]
     measured = report['measured']
@@ -169,7 +169,7 @@ def test_app_drill_redeploys_and_passes_the_browser_check(disaster):
 
 
 def test_app_drill_refused_on_a_host_that_is_not_a_drill_target(stack):
-    rc, out, report, _unused = run_playbook('drill_app', '-e', 'aura_drill_target=false')
+    rc, out, report, _unused = run_playbook('drill_app', *SSH, '-e', 'aura_drill_target=false')
     assert rc != 0 and report is None
     assert 'drill_app REFUSED' in out and 'Nothing was changed' in out
     assert set(changed_counts(out)) == {0}

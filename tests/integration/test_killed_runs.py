@@ -21,7 +21,7 @@ import re
 
 import pytest
 
-from conftest import ROOT, lab_ledger, run
+from conftest import ROOT, SSH, lab_ledger, run
 
 pytestmark = pytest.mark.lab
 
@@ -42,7 +42,7 @@ def killed_inside_the_switch(phase, target):
     """What the one-step switch of aura-app1 (the first batch) had done on the host when the run died inside it."""
     if phase not in ('after_link_swap', 'after_restart'):
         return
-    result = run(['.venv/bin/ansible', '-i', 'inventories/lab', 'aura-app1', '-m', 'auraflow.ops.release_ledger',
+    result = run(['.venv/bin/ansible', *SSH, 'aura-app1', '-m', 'auraflow.ops.release_ledger',
                   '-a', 'root=/opt/aura-flow state=activate version=%s' % target], timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     if phase == 'after_restart':
@@ -54,7 +54,7 @@ def playbook(name, *args, kill_at=None):
     if kill_at:
         env = {'ANSIBLE_CALLBACK_PLUGINS': os.path.join(ROOT, 'tests', 'support', 'callback'),
                'ANSIBLE_CALLBACKS_ENABLED': 'kill_at', 'KILL_AT_TASK': kill_at}
-    result = run([PLAYBOOK, 'playbooks/%s' % name] + list(args), timeout=900, env=env)
+    result = run([PLAYBOOK, *SSH, 'playbooks/%s' % name] + list(args), timeout=900, env=env)
     return result.returncode, result.stdout + result.stderr
 
 

@@ -33,7 +33,7 @@ def stanza_info():
 
 def restore(*args, **extra):
     """restore.yml with extra vars: (rc, output, report or None)."""
-    rc, out, report, dummy = run_playbook('restore', *args, '-e', json.dumps(extra), timeout=900)
+    rc, out, report, dummy = run_playbook('restore', *SSH, *args, '-e', json.dumps(extra), timeout=900)
     return rc, out, report
 
 
@@ -57,7 +57,7 @@ def role_run(tmp_path, **extra):
     """The postgres role alone on the database host, as a playbook of the user's would call it."""
     playbook = tmp_path / 'db.yml'
     playbook.write_text('- hosts: aura_db\n  gather_facts: false\n  roles: [auraflow.ops.postgres]\n')
-    result = run(['.venv/bin/ansible-playbook', str(playbook), '-e', json.dumps(extra)], timeout=600)
+    result = run(['.venv/bin/ansible-playbook', *SSH, str(playbook), '-e', json.dumps(extra)], timeout=600)
     return result.returncode, result.stdout + result.stderr
 
 
@@ -167,7 +167,7 @@ def test_a_live_restore_to_a_moment_brings_the_cluster_back_to_it():
     assert count('pitr-before') == 1 and count('pitr-after') == 1
     timeline = lab_sql('SELECT timeline_id FROM pg_control_checkpoint()', db='postgres')
     with over_ssh(DB, *APPS):  # the user's path: SSH as deploy, sudo (inventories/lab-ssh)
-        rc, out, report = restore(*SSH, confirm_restore='yes', restore_target_time=STATE['target'])
+        rc, out, report = restore(confirm_restore='yes', restore_target_time=STATE['target'])
     assert rc == 0, out[-3000:]
     assert 'restore: PASSED' in out
     assert [c['name'] for c in report['checks']] == [
