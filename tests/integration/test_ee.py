@@ -1,7 +1,8 @@
 """The execution environment (execution-environment.yml) built with the local Docker engine, and
 playbooks run inside it the way AWX runs a job template: ansible-runner with process isolation
 (scripts/ee run), the lab reached through the mounted Docker socket, set_stats collected by the
-runner. slo.yml (small load) and rollback.yml (1.1.0 -> 1.0.0) run on the lab; the lab then goes back
+runner, the project's own copy of auraflow.ops (its collections/ symlink) ahead of the image's, as in AWX.
+slo.yml (small load) and rollback.yml (1.1.0 -> 1.0.0) run on the lab; the lab then goes back
 to 1.1.0 with `rollback.yml -e rollback_to=1.1.0` run normally, outside the EE, so later tests find
 the state they expect. Without a container engine the tests cannot run: skipped saying why outside
 CI, failed under CI (conftest.require)."""
@@ -55,6 +56,16 @@ def ee_run(playbook, *args):
     return result.returncode, out, artifacts, stats[0], events
 
 
+def assert_ran_from_the_project(events):
+    """auraflow.ops ran from the project checkout (its collections/ symlink, what the project's ansible.cfg puts
+    first), not from the copy installed in the image: AWX's ANSIBLE_COLLECTIONS_PATHS, which scripts/ee run sets
+    as AWX does, is not read by ansible-core 2.19. (Events of kind verbose carry no event_data.)"""
+    paths = {e['event_data'].get('task_path', '') for e in events if '/roles/' in e.get('event_data', {}).get('task_path', '')}
+    assert paths, 'no role task in the job events'
+    assert all(p.startswith('/runner/project/') for p in paths), sorted(paths)[:5]
+    assert not [p for p in paths if p.startswith('/usr/share/ansible/collections/')]
+
+
 def served_version():
     with urllib.request.urlopen(PUBLIC, context=ssl._create_unverified_context(), timeout=10) as resp:
         return json.load(resp)['version']
@@ -99,11 +110,7 @@ def test_slo_in_the_ee_reports_through_set_stats(deployed_lab, image):
         assert handle.read().strip() == 'successful'
     assert stats['slo']['passed'] is True and stats['slo']['failed_checks'] == []
     assert stats['slo_alerts']['failing'] is False
-    # The report role ran from the collection installed in the image, not from the project.
-    # (events of kind verbose, a warning printed outside a task, carry no event_data)
-    role_paths = {e['event_data'].get('task_path', '') for e in events if '/roles/report/' in e.get('event_data', {}).get('task_path', '')}
-    assert role_paths and all(p.startswith('/usr/share/ansible/collections/ansible_collections/auraflow/ops/roles/report/')
-                              for p in role_paths), role_paths
+    assert_ran_from_the_project(events)
     # ... and wrote its JSON report into the project directory the runner mounted.
     report = stats['slo']['report'].replace('/runner/', os.path.dirname(os.path.dirname(artifacts)) + '/', 1)
     with open(report, encoding='utf-8') as handle:
@@ -115,8 +122,9 @@ def test_rollback_in_the_ee_then_deploy_1_1_0_again(deployed_lab, image):
     assert ledger()['active'] == ledger('aura-app2')['active'] == '1.1.0'
     assert '1.0.0' in {r['version'] for r in ledger()['releases']}
     try:
-        rc, out, _artifacts, stats, _events = ee_run('rollback.yml', '-e', 'rollback_to=1.0.0')
+        rc, out, _artifacts, stats, events = ee_run('rollback.yml', '-e', 'rollback_to=1.0.0')
         assert rc == 0, out[-3000:]
+        assert_ran_from_the_project(events)
         assert stats['rollback']['passed'] is True, stats
         assert served_version() == '1.0.0'
         assert ledger()['active'] == ledger('aura-app2')['active'] == '1.0.0'
