@@ -91,6 +91,10 @@ attributes:
   diff_mode:
     description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
+  platform:
+    description: Target OS/families that can be operated against.
+    support: N/A
+    platforms: posix
 notes:
   - The check names are stable (reports and AWX rely on them) - C(health_backend_<host>),
     C(release_backend_<host>), C(health_nginx), C(db_connection), C(user_login), C(key_function_me),

@@ -35,6 +35,10 @@ attributes:
   diff_mode:
     description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
+  platform:
+    description: Target OS/families that can be operated against.
+    support: N/A
+    platforms: posix
 options:
   url:
     description: The frontend's public address (through nginx), C(http://) or C(https://).

@@ -69,6 +69,10 @@ attributes:
   diff_mode:
     description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
+  platform:
+    description: Target OS/families that can be operated against.
+    support: N/A
+    platforms: posix
 options:
   url:
     description: The http or https URL of the API to audit (any path the CORS policy applies to, e.g. a protected endpoint).

@@ -57,7 +57,11 @@ attributes:
   diff_mode:
     description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
-"""
+
+  platform:
+    description: Target OS/families that can be operated against.
+    support: N/A
+    platforms: posix"""
 
 EXAMPLES = r"""
 - name: Gate the backend on the release it was switched to

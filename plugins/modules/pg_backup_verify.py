@@ -250,6 +250,10 @@ attributes:
   diff_mode:
     description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
+  platform:
+    description: Target OS/families that can be operated against.
+    support: N/A
+    platforms: posix
 notes:
   - The module changes nothing lasting and reports C(changed=false), except when it removed what an earlier, killed
     run left behind (RV(stale_scratch_dropped)).

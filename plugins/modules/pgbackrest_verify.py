@@ -153,6 +153,10 @@ attributes:
   diff_mode:
     description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
+  platform:
+    description: Target OS/families that can be operated against.
+    support: N/A
+    platforms: posix
 notes:
   - The scratch instance's restore_command is pgBackRest's C(archive-get) with the same O(config); it reads the
     repository and writes nothing to it.

@@ -74,6 +74,10 @@ attributes:
   diff_mode:
     description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
+  platform:
+    description: Target OS/families that can be operated against.
+    support: N/A
+    platforms: posix
 notes:
   - The lock does not expire by itself; a run that was killed leaves it behind, and the next run
     names it and refuses until it is broken deliberately.
