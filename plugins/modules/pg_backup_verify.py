@@ -81,6 +81,12 @@ description:
     any other name; RV(stale_scratch_dropped) lists them and the task then reports C(changed).
 author:
   - auraflow.ops maintainers (@auraflow)
+requirements:
+  - The PostgreSQL client programs on the host the module runs on, C(psql) and C(pg_restore) (Debian package
+    C(postgresql-client)), no older than the server for a custom-format or directory dump; C(pg_restore) is only
+    used for archive formats (custom, directory, tar), plain SQL goes through C(psql).
+  - A PostgreSQL server it can reach as a superuser or a role with C(CREATEDB) and C(CREATEROLE), for the scratch
+    database and role the backup is restored into.
 extends_documentation_fragment:
   - auraflow.ops.backup_verify
 options:
