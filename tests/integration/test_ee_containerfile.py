@@ -8,6 +8,7 @@ change to the collection rebuilds only those."""
 import os
 import re
 import subprocess
+import tarfile
 
 import pytest
 
@@ -66,3 +67,16 @@ def test_packages_first_then_the_community_collections_and_auraflow_ops_last(con
     assert later == ['RUN rm -rf /output'], later
     assert not [line for line in base if 'collection' in line.lower() and line.startswith(('COPY', 'RUN'))
                 and 'community_collections.py' not in line], base
+
+
+def test_the_context_holds_what_the_collection_tarball_holds(containerfile, tmp_path):
+    """The definition lists the collection's sources one by one: a new top-level directory of the tarball
+    (galaxy.yml's build_ignore decides) that the list misses would be missing from the image."""
+    dummy, build = containerfile
+    result = subprocess.run([os.path.join(VENV_BIN, 'ansible-galaxy'), 'collection', 'build', '--output-path', str(tmp_path), ROOT],
+                            capture_output=True, text=True, check=False, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    (tarball,) = tmp_path.glob('auraflow-ops-*.tar.gz')
+    with tarfile.open(tarball) as tar:
+        packed = {name.split('/')[0] for name in tar.getnames()} - {'MANIFEST.json', 'FILES.json'}
+    assert packed == {p.name for p in (build / 'collection').iterdir()} - {'galaxy.yml'}  # it becomes MANIFEST.json
