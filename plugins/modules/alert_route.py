@@ -48,17 +48,15 @@ description:
   - The task never fails because of alerts; RV(failing) tells the playbook whether to.
 author:
   - auraflow.ops maintainers (@auraflow)
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details: Classifies and routes, but sends nothing; the task's C(changed) tells whether a message would have been sent.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
   platform:
-    description: Target OS/families that can be operated against.
-    support: N/A
     platforms: posix
 options:
   health:

@@ -82,18 +82,15 @@ options:
     type: float
     default: 0.01
 extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
   - auraflow.ops.http_client
 attributes:
   check_mode:
-    description: Can run in check mode and return changed status prediction without modifying target.
     support: full
     details: In check mode no item is created; C(key_function_items) then says so.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
   platform:
-    description: Target OS/families that can be operated against.
-    support: N/A
     platforms: posix
 notes:
   - The check names are stable (reports and AWX rely on them) - C(health_backend_<host>),

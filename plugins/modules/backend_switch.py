@@ -25,21 +25,18 @@ description:
     going back is the caller's decision.
   - In check mode it reports what it would change and neither restarts nor gates.
 extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
   - auraflow.ops.health_gate
 author:
   - auraflow.ops maintainers (@auraflow)
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details: Reports what would change (the link, the ledger, a restart) and changes nothing; the gate does not run.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full
     details: The ledger and the C(current) link before and after.
   platform:
-    description: Target OS/families that can be operated against.
-    support: N/A
     platforms: posix
 options:
   root:

@@ -27,17 +27,15 @@ author:
 requirements:
   - playwright (Python package; its bundled driver, not its browser downloads)
   - Chromium or Chrome installed on the host (Debian package C(chromium))
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details: The browser runs in check mode too; it changes nothing but a login.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
   platform:
-    description: Target OS/families that can be operated against.
-    support: N/A
     platforms: posix
 options:
   url:

@@ -27,6 +27,7 @@ description:
     RV(passed) is then true only when every gate passed, and RV(gates) holds each verdict.
   - Read-only; runs in check mode too and always reports C(changed=false).
 extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
   - auraflow.ops.health_gate
 author:
   - auraflow.ops maintainers (@auraflow)
@@ -51,16 +52,12 @@ options:
     type: path
 attributes:
   check_mode:
-    description: Can run in check mode and return changed status prediction without modifying target.
     support: full
     details: The gate only reads, so it runs in check mode as it does otherwise.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
 
   platform:
-    description: Target OS/families that can be operated against.
-    support: N/A
     platforms: posix"""
 
 EXAMPLES = r"""

@@ -65,15 +65,11 @@ author:
   - auraflow.ops maintainers (@auraflow)
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details: Read-only; every check runs in check mode too.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
   platform:
-    description: Target OS/families that can be operated against.
-    support: N/A
     platforms: posix
 options:
   secret:
@@ -128,6 +124,7 @@ options:
     type: str
     default: 30s
 extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
   - auraflow.ops.http_client
   - auraflow.ops.findings
 notes:

@@ -22,17 +22,15 @@ description:
   - Read-only, never changes anything; a missing file is a result (RV(missing)), not a failure.
 author:
   - auraflow.ops maintainers (@auraflow)
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details: Read-only; the same report in check mode.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
   platform:
-    description: Target OS/families that can be operated against.
-    support: N/A
     platforms: posix
 options:
   path:

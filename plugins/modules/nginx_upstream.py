@@ -29,18 +29,16 @@ description:
     the wait (each a remote module execution before).
 author:
   - auraflow.ops maintainers (@auraflow)
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details: Reports whether the site file would change and touches nothing (no test, no reload).
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full
     details: The site file before and after.
   platform:
-    description: Target OS/families that can be operated against.
-    support: N/A
     platforms: posix
 options:
   path:

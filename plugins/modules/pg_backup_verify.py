@@ -88,6 +88,7 @@ requirements:
   - A PostgreSQL server it can reach as a superuser or a role with C(CREATEDB) and C(CREATEROLE), for the scratch
     database and role the backup is restored into.
 extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
   - auraflow.ops.backup_verify
 options:
   path:
@@ -245,7 +246,6 @@ options:
     default: 10
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details:
       - In check mode every check that only reads the backup file runs (V(exists), V(non_empty), V(format),
@@ -254,11 +254,8 @@ attributes:
         V(disk_space), V(restore) and V(min_rows) are listed in RV(skipped_checks), no server is contacted and no leftover
         is removed.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
   platform:
-    description: Target OS/families that can be operated against.
-    support: N/A
     platforms: posix
 notes:
   - The module changes nothing lasting and reports C(changed=false), except when it removed what an earlier, killed

@@ -63,6 +63,7 @@ description:
 author:
   - auraflow.ops maintainers (@auraflow)
 extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
   - auraflow.ops.pgbackrest
   - auraflow.ops.backup_verify
 options:
@@ -145,17 +146,13 @@ options:
     default: false
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details:
       - In check mode only the read-only checks run (V(repository), V(target_in_range)); nothing is verified, restored
         or started, no leftover is removed, and the other checks are listed in RV(skipped_checks).
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
   platform:
-    description: Target OS/families that can be operated against.
-    support: N/A
     platforms: posix
 notes:
   - The scratch instance's restore_command is pgBackRest's C(archive-get) with the same O(config); it reads the

@@ -25,18 +25,16 @@ description:
   - Writes take an exclusive lock (C(<root>/.releases.json.lock)) and replace the ledger atomically.
 author:
   - auraflow.ops maintainers (@auraflow)
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details: Reports what would change, with the ledger and the link in C(diff), and writes nothing.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full
     details: The ledger and the C(current) link before and after.
   platform:
-    description: Target OS/families that can be operated against.
-    support: N/A
     platforms: posix
 options:
   root:

@@ -41,21 +41,19 @@ options:
     description: Mode of the report file.
     type: raw
     default: "0640"
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
 attributes:
   action:
     description: Indicates this has a corresponding action plugin so some parts of the options can be executed on the controller.
     support: full
   check_mode:
-    description: Can run in check mode and return changed status prediction without modifying target.
     support: full
     details: The report is written in check mode too - it is the run's output, not a change of the managed hosts.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
 
   platform:
-    description: Target OS/families that can be operated against.
-    support: N/A
     platforms: posix"""
 
 EXAMPLES = r"""

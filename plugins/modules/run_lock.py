@@ -66,17 +66,15 @@ options:
     description: Replace (V(present)) or remove (V(absent)) a lock another run holds. Only for a holder that is gone.
     type: bool
     default: false
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
 attributes:
   check_mode:
-    description: Can run in check mode and return changed status prediction without modifying target.
     support: full
     details: In check mode nothing is written; RV(acquired) says whether the lock could be taken.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
   platform:
-    description: Target OS/families that can be operated against.
-    support: N/A
     platforms: posix
 notes:
   - The lock does not expire by itself; a run that was killed leaves it behind, and the next run

@@ -28,15 +28,11 @@ author:
   - auraflow.ops maintainers (@auraflow)
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details: Read-only; the probes are sent in check mode too.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
   platform:
-    description: Target OS/families that can be operated against.
-    support: N/A
     platforms: posix
 options:
   host:
@@ -65,6 +61,7 @@ options:
     type: float
     default: 10
 extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
   - auraflow.ops.findings
 seealso:
   - name: Mozilla server side TLS guidelines
