@@ -18,12 +18,10 @@ from awxkit.api.pages.api import Api
 
 from conftest import ROOT, VENV_BIN
 from tests.support.awx_schema import POST_FIELDS
-from tests.support.fake_awx import FakeAWX
+from tests.support.fake_awx import ROOT as LISTS, FakeAWX
 
 
 IGNORED = {'natural_key', 'related'}
-# the export keys of awx/auraflow.yml -> the fake's collections
-COLLECTION = {'inventory': 'inventories'}
 
 
 @pytest.fixture(scope='module')
@@ -56,7 +54,7 @@ def test_every_field_is_one_awx_accepts(data):
     in the file would simply not arrive."""
     dropped = []
     for key, assets in data.items():
-        collection = COLLECTION.get(key, key)
+        collection = LISTS[key]
         for asset in assets:
             dropped += ['%s %r: %s' % (key, asset.get('name'), f) for f in unknown_fields(collection, asset)]
             for name, related in (asset.get('related') or {}).items():
@@ -73,15 +71,14 @@ def test_awxkit_imports_the_file_without_an_error_and_everything_arrives(data):
         v2 = import_into(fake, data)
         assert fake.errors == [] and not getattr(v2, '_has_error', False), fake.errors
         for key, assets in data.items():
-            collection = COLLECTION.get(key, key)
+            collection = LISTS[key]
             names = sorted(o['name'] for o in fake.objects[collection].values())
             assert names == sorted(a['name'] for a in assets), (collection, names)
         templates = {o['name']: o for o in fake.objects['job_templates'].values()}
         for asset in data['job_templates']:
             stored = templates[asset['name']]
             for fk in ('project', 'execution_environment') + (() if asset.get('ask_inventory_on_launch') else ('inventory',)):
-                assert stored.get(fk) in fake.objects[{'project': 'projects', 'execution_environment': 'execution_environments',
-                                                      'inventory': 'inventories'}[fk]], (asset['name'], fk)
+                assert fake.holder(POST_FIELDS['job_templates'][fk][1], stored.get(fk)), (asset['name'], fk)
             related = asset.get('related', {})
             if related.get('survey_spec'):
                 assert fake.surveys[('job_templates', stored['id'])] == related['survey_spec'], asset['name']
