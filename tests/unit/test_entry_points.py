@@ -40,7 +40,7 @@ def test_each_called_entry_point_has_a_task_file_and_an_argument_spec(playbook, 
 
 
 # Task files of these roles that are included by other task files only, not entry points.
-INTERNAL = {'postgres': {'install', 'tls', 'config', 'database', 'replica', 'replica_guard', 'backup_timer', 'pitr', 'pgbackrest_check'},
+INTERNAL = {'postgres': {'state', 'cluster', 'install', 'tls', 'config', 'database', 'replica', 'replica_guard', 'backup_timer', 'pitr', 'pgbackrest_check'},
             'drill': {'db_dump', 'db_pitr', 'db_live_counts'}}
 
 

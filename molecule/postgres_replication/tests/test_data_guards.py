@@ -15,6 +15,7 @@ converge made them (the replica is rebuilt from the primary and streams again)."
 import json
 import os
 import pathlib
+import re
 import subprocess
 import sys
 import time
@@ -103,6 +104,27 @@ def fingerprint(host):
         'conf': host.run('md5sum /etc/postgresql/%s/main/conf.d/10-auraflow.conf /etc/postgresql/%s/main/pg_hba.conf' % (VERSION, VERSION)).stdout,
         'active_since': host.run('systemctl show -P ActiveEnterTimestampMonotonic ' + UNIT).stdout.strip(),
     }
+
+
+def test_what_drifted_behind_the_roles_back_is_put_back_and_then_nothing_changes(nodes, apply_role):
+    """The role reads files, units and catalogs once and applies only what differs: each kind of drift must still be
+    seen (a changed password is checked against its SCRAM verifier), and a converged host must report no change."""
+    primary = nodes[PRIMARY]
+    owner, password = 'aura_flow_user', 'molecule-db-password-0123456789'
+    assert sql(primary, "ALTER ROLE %s PASSWORD 'changed-behind-the-roles-back' CREATEDB" % owner) == ''
+    assert sql(primary, 'DROP EXTENSION pg_stat_statements', db='aura_flow') == ''
+    assert primary.run('systemctl stop aura-pg-backup.timer').rc == 0
+
+    rc, out = apply_role(PRIMARY)
+    assert rc == 0, out[-3000:]
+    login = primary.run("PGPASSWORD=%s psql -XAtw -h 127.0.0.1 -U %s -d aura_flow -c 'SELECT 1'", password, owner)
+    assert login.stdout.strip() == '1', login.stderr
+    assert sql(primary, "SELECT rolcreatedb FROM pg_roles WHERE rolname = '%s'" % owner) == 'f'
+    assert sql(primary, "SELECT count(*) FROM pg_extension WHERE extname = 'pg_stat_statements'", db='aura_flow') == '1'
+    assert primary.service('aura-pg-backup.timer').is_running
+
+    rc, out = apply_role(PRIMARY)
+    assert rc == 0 and re.search(PRIMARY + r' +: ok=\d+ +changed=0 ', out), out[-3000:]
 
 
 def test_replica_role_on_the_live_primary_is_refused(nodes, apply_role):
