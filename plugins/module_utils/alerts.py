@@ -31,6 +31,7 @@ from __future__ import annotations
 import math
 from urllib.parse import quote
 
+from ansible_collections.auraflow.ops.plugins.module_utils import alert_policy
 from ansible_collections.auraflow.ops.plugins.module_utils.slo import describe_breach
 
 SEVERITIES = ('P0', 'P1', 'P2', 'P3')
@@ -38,19 +39,14 @@ _RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
 CHANNELS = ('pagerduty', 'opsgenie', 'sms', 'webhook', 'email')
 # One event per check and its resolution: the phone-call services. The others carry one message per run.
 PAGING = ('pagerduty', 'opsgenie')
-DEFAULT_ROUTES = {'P0': ['pagerduty', 'opsgenie', 'sms', 'webhook'], 'P1': ['sms', 'webhook', 'email'],
-                  'P2': ['webhook', 'email'], 'P3': ['email']}
+DEFAULT_ROUTES = alert_policy.ROUTES
 # PagerDuty Events API v2 payload.severity, Opsgenie priority.
 PAGERDUTY_SEVERITY = {'P0': 'critical', 'P1': 'error', 'P2': 'warning', 'P3': 'info'}
 OPSGENIE_PRIORITY = {'P0': 'P1', 'P1': 'P2', 'P2': 'P3', 'P3': 'P4'}
 SMS_MAX = 1600  # characters of one SMS body (Twilio's limit for a concatenated message)
-THRESHOLDS = {
-    'min_availability': 0.99,   # P0 below (public), P1 below (one backend)
-    'p95_ms': 500.0,            # P1 above
-    'max_error_rate': 0.01,     # P1 above
-    'memory_percent': 90.0,     # P1 above
-    'disk_percent': 85.0,       # P2 above
-}
+# The runbook's thresholds (P0 availability below, P1 p95/error rate/memory above, P2 disk above): the same values the
+# monitoring role's Prometheus rules fire at (module_utils/alert_policy.py, one definition).
+THRESHOLDS = alert_policy.thresholds()
 FRACTIONS = ('min_availability', 'max_error_rate')
 SCOPES = ('public', 'backend')
 # What the worst alert of each kind of check is (the severity an ok check is listed with).
