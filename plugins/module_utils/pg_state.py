@@ -44,7 +44,9 @@ def scram_matches(password, verifier):
 def not_in_place(state, wanted):
     """What of ``wanted`` ``state`` does not show in place, as ids: ``role:<name>``, ``database``, ``extension:<name>``.
 
-    ``state``: ``{'roles': [{name, login, superuser, createrole, createdb, replication, password}], 'database':
+    A wanted role without ``password`` has its password not checked (a role that logs in by peer authentication);
+    ``member_of`` lists roles it must be a member of.
+    ``state``: ``{'roles': [{name, login, superuser, createrole, createdb, replication, password, member_of}], 'database':
     {name, owner, encoding} or None, 'extensions': [names]}`` (None for a server that could not be read: everything).
     ``wanted``: ``{'roles': [{name, password, <flags>}], 'database': {name, owner, encoding}, 'extensions': [names]}``.
     """
@@ -58,7 +60,8 @@ def not_in_place(state, wanted):
     for role in wanted.get('roles') or []:
         have = have_roles.get(role['name'])
         if (have is None or any(bool(have.get(f)) != bool(role[f]) for f in ROLE_FLAGS if f in role)
-                or not scram_matches(role.get('password'), have.get('password'))):
+                or ('password' in role and not scram_matches(role['password'], have.get('password')))
+                or not set(role.get('member_of') or []) <= set(have.get('member_of') or [])):
             missing.append('role:%s' % role['name'])
     database, have_db = wanted.get('database'), state.get('database')
     if database and (not have_db or have_db.get('name') != database['name'] or have_db.get('owner') != database['owner']

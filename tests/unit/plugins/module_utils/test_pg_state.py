@@ -69,3 +69,12 @@ def test_missing_role_and_database_are_named():
 def test_bad_input_fails_clearly(state, wanted):
     with pytest.raises(AnsibleFilterError, match='pg_not_in_place: '):
         pg_not_in_place(state, wanted)
+
+
+def test_a_peer_role_has_no_password_checked_but_its_membership():
+    monitor = dict(name='prometheus', member_of=['pg_monitor'], **FLAGS)
+    wanted = {'roles': [monitor]}
+    have = {'roles': [dict(name='prometheus', password=None, member_of=['pg_monitor'], **FLAGS)]}
+    assert pg_not_in_place(have, wanted) == []
+    have['roles'][0]['member_of'] = []
+    assert pg_not_in_place(have, wanted) == ['role:prometheus']
