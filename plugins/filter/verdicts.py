@@ -32,10 +32,11 @@ def _answers(hostvars, hosts, fact):
     return out
 
 
-def diagnose_checks(hostvars, db, app, web, public=None, settings=None):
+def diagnose_checks(hostvars, db, app, web, public=None, settings=None, monitor=None):
     try:
         return diagnose.diagnose_checks(_answers(hostvars, db, 'diagnose_db_answers'), _answers(hostvars, app, 'diagnose_app_answers'),
-                                        _answers(hostvars, web, 'diagnose_web_answers'), public or {}, dict(settings or {}))
+                                        _answers(hostvars, web, 'diagnose_web_answers'), public or {}, dict(settings or {}),
+                                        _answers(hostvars, monitor or [], 'diagnose_monitor_answers'))
     except (TypeError, ValueError) as exc:
         raise AnsibleFilterError('diagnose_checks: %s' % exc) from exc
 

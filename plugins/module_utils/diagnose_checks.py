@@ -22,6 +22,7 @@ from ansible_collections.auraflow.ops.plugins.module_utils.verdicts import (
 )
 
 SYMPTOMS = {
+    'alerts': '告警策略: an alert of the runbook\'s policy is firing (Alertmanager)',
     'db': '数据库连接失败: API 返回 500 错误，日志显示数据库连接超时',
     'backend': '服务无法启动: 服务启动失败或端口被占用',
     'env': '数据库连接失败: DATABASE_URL 环境变量未找到',
@@ -34,6 +35,9 @@ SYMPTOMS = {
     'guard': '数据安全: 备份恢复与回滚的前提 (the guards of restore, rollback and concurrent runs)',
 }
 FIXES = {
+    'alerts.firing': 'each alert below names its runbook row; start with the most severe (P0 first) and the check of the same area',
+    'alerts.alertmanager': 'the monitoring host\'s Alertmanager does not answer: systemctl status prometheus-alertmanager there, '
+                           'then ansible-playbook playbooks/monitoring.yml',
     'db.service': '重启 PostgreSQL 服务 (systemctl restart postgresql on the database host)',
     'db.pg_isready': '重启 PostgreSQL 服务; 查看数据库日志 /var/log/postgresql/ (db.log_errors)',
     'db.connections': '检查连接池配置 (the backends\' pools vs max_connections); 清理长时间运行的查询',
@@ -60,6 +64,9 @@ FIXES = {
     'guard.rollback_point': 'the point was rewritten after its release was first deployed and may hold that release\'s schema: '
                             'do not use rollback_db with it; take a restore-tested backup (backup.yml) before the next deploy',
 }
+# An alert's runbook severity as a diagnosis severity, and the order the report lists them in.
+ALERT_SEVERITY = {'P0': 'critical', 'P1': 'high', 'P2': 'medium', 'P3': 'low'}
+ALERT_RANK = {'P0': 0, 'P1': 1, 'P2': 2, 'P3': 3}
 SECRET_FINDING = re.compile(r'^(secret_|weak_secret)')
 PG_ERROR = re.compile(r'\b(ERROR|FATAL|PANIC):')
 DEFAULTS = {
@@ -92,6 +99,41 @@ class Diagnosis:
         self.checks.append({'name': name, 'ok': bool(ok), 'severity': severity,
                             'detail': detail if ok or not fix else '%s | fix: %s' % (detail, fix),
                             'seconds': 0, 'symptom': SYMPTOMS.get(area, ''), 'fix': fix})
+
+    # --- a monitoring host: what Alertmanager holds active now (the report's first section) -----------
+    def alerts(self, h, a):
+        answer = get(a, 'alerts', {})
+        status = number(get(answer, 'status', -1))
+        if status != 200:
+            self.add('alerts.alertmanager@' + h, False, 'medium',
+                     'Alertmanager on %s did not answer (HTTP %s) %s' % (h, _g(status or -1), get(answer, 'msg', '')),
+                     'alerts', 'alerts.alertmanager')
+            return
+        active = [x for x in get(answer, 'json', []) or [] if isinstance(x, dict)]
+        escalated = {}
+        for x in active:
+            labels = get(x, 'labels', {})
+            if labels.get('escalation', 'oncall') != 'oncall':
+                key = (labels.get('alertname'), labels.get('rule'), labels.get('instance'))
+                escalated.setdefault(key, []).append(labels['escalation'])
+        base = [x for x in active if get(x, 'labels', {}).get('escalation', 'oncall') == 'oncall']
+        base.sort(key=lambda x: (ALERT_RANK.get(get(x, 'labels', {}).get('severity'), 9), get(x, 'labels', {}).get('alertname', '')))
+        names = ['[%s] %s' % (get(x, 'labels', {}).get('severity', '?'), get(x, 'labels', {}).get('alertname', '?')) for x in base]
+        worst = ALERT_SEVERITY.get(get(base[0], 'labels', {}).get('severity'), 'medium') if base else 'info'
+        self.add('alerts.firing@' + h, not base, worst,
+                 '%d alert(s) firing: %s' % (len(base), ', '.join(names)) if base else 'no alert firing (Alertmanager on %s)' % h,
+                 'alerts', 'alerts.firing')
+        for x in base:
+            labels, notes = get(x, 'labels', {}), get(x, 'annotations', {})
+            where = labels.get('host') or labels.get('instance') or h
+            levels = escalated.get((labels.get('alertname'), labels.get('rule'), labels.get('instance')), [])
+            self.add('alert.%s@%s' % (labels.get('rule') or labels.get('alertname', 'unknown'), where), False,
+                     ALERT_SEVERITY.get(labels.get('severity'), 'medium'),
+                     '[%s] %s since %s: %s (runbook: %s)%s' % (
+                         labels.get('severity', '?'), labels.get('alertname', '?'), get(x, 'startsAt', '?'),
+                         notes.get('summary', ''), notes.get('runbook', ''),
+                         '; escalated to %s' % ', '.join(sorted(levels)) if levels else ''),
+                     'alerts', None)
 
     # --- every host: clock, disk, memory ---------------------------------------------------------
     def host(self, h, a):
@@ -368,13 +410,16 @@ def first_deploys(ledgers):
     return first
 
 
-def diagnose_checks(db, app, web, public, settings=None):
-    """Every check of a diagnosis, in the report's order.
+def diagnose_checks(db, app, web, public, settings=None, monitor=None):
+    """Every check of a diagnosis, in the report's order: the alerts firing now first (``monitor``: monitoring
+    host -> its Alertmanager answer), then the tiers.
 
     ``db``, ``app``, ``web``: host -> that host's answers (in inventory order); ``public``: the answers
     gathered through nginx from the controller; ``settings``: the thresholds (DEFAULTS names them).
     """
     diagnosis = Diagnosis(settings)
+    for h, answers in (monitor or {}).items():
+        diagnosis.alerts(h, answers)
     for h, answers in db.items():
         diagnosis.database(h, answers)
     for h, answers in app.items():

@@ -179,3 +179,32 @@ def test_first_deploys_take_the_earliest_over_backends():
 def test_bad_settings_are_refused():
     with pytest.raises(ValueError):
         diagnose_checks({}, {}, {}, {}, {'disk_max': 'lots'})
+
+
+def _alert(name, severity, rule, escalation='oncall', instance='aura-db1:9187'):
+    return {'labels': {'alertname': name, 'severity': severity, 'rule': rule, 'escalation': escalation,
+                       'instance': instance, 'host': instance.split(':')[0]},
+            'annotations': {'summary': 'PostgreSQL does not accept connections', 'runbook': '数据库连接失败: 立即告警 (P0)'},
+            'startsAt': '2026-12-03T14:00:00Z', 'status': {'state': 'active'}}
+
+
+def test_firing_alerts_come_first_most_severe_first_with_their_escalation():
+    monitor = {'mon1': {'alerts': {'status': 200, 'json': [
+        _alert('AuraDiskHigh', 'P2', 'disk_percent', instance='aura-app1:9100'),
+        _alert('AuraDatabaseDown', 'P0', 'db_connection'),
+        _alert('AuraDatabaseDown', 'P0', 'db_connection', escalation='tech_lead')]}}}
+    checks = diagnose_checks({'db1': db_answers()}, {}, {}, PUBLIC, SETTINGS, monitor)
+    assert [c['name'] for c in checks[:3]] == ['alerts.firing@mon1', 'alert.db_connection@aura-db1', 'alert.disk_percent@aura-app1']
+    assert checks[0]['ok'] is False and checks[0]['severity'] == 'critical'
+    assert '2 alert(s) firing: [P0] AuraDatabaseDown, [P2] AuraDiskHigh' in checks[0]['detail']
+    assert checks[1]['severity'] == 'critical' and 'escalated to tech_lead' in checks[1]['detail']
+    assert checks[2]['severity'] == 'medium' and 'escalated' not in checks[2]['detail']
+
+
+def test_no_alert_firing_is_one_passing_check_and_a_silent_alertmanager_is_named():
+    quiet = diagnose_checks({}, {}, {}, PUBLIC, SETTINGS, {'mon1': {'alerts': {'status': 200, 'json': []}}})
+    assert quiet[0]['name'] == 'alerts.firing@mon1' and quiet[0]['ok'] and quiet[0]['severity'] == 'info'
+    down = diagnose_checks({}, {}, {}, PUBLIC, SETTINGS, {'mon1': {'alerts': {'status': -1, 'msg': 'Connection refused'}}})
+    assert down[0]['name'] == 'alerts.alertmanager@mon1' and not down[0]['ok'] and 'Connection refused' in down[0]['detail']
+    assert 'prometheus-alertmanager' in down[0]['fix']
+    assert diagnose_checks({}, {}, {}, PUBLIC, SETTINGS)[0]['name'] != 'alerts.firing@mon1'
