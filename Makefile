@@ -28,13 +28,15 @@ help: ## List the targets
 setup: ## Create/update .venv with the pinned tools (fast when nothing changed)
 	@scripts/setup
 
-demo: setup lab-up artifacts ## Set up, start the lab, build the app releases, deploy RELEASE (1.1.0) on the lab
+demo: setup lab-up artifacts ## Set up, start the lab, build the app releases, deploy RELEASE (1.1.0) and the monitoring on the lab
 	ansible-playbook -i $(INVENTORY) playbooks/deploy.yml -e aura_release=$(RELEASE)
+	ansible-playbook -i $(INVENTORY) playbooks/monitoring.yml
 	@python3 -c 'import json, ssl, urllib.request as u; \
 	  v = json.load(u.urlopen("https://127.0.0.1:8443/health", context=ssl._create_unverified_context(), timeout=10))["version"]; \
-	  print("demo: Aura Flow %s serves on https://127.0.0.1:8443 (self-signed; http://127.0.0.1:8080 redirects); reports under reports/" % v)'
+	  print("demo: Aura Flow %s serves on https://127.0.0.1:8443 (self-signed; http://127.0.0.1:8080 redirects); reports under reports/" % v); \
+	  print("demo: Prometheus on http://127.0.0.1:9090, Alertmanager on http://127.0.0.1:9093 (alerts go to the lab sink on aura-mon1)")'
 
-lab-up: ## Start the local lab (five systemd containers)
+lab-up: ## Start the local lab (six systemd containers)
 	@scripts/lab up
 
 lab-down: ## Remove the lab's containers and network (keeps the image)

@@ -114,7 +114,8 @@ def _labels(severity, escalation, extra=None):
 DEFAULT_SELECTORS = {
     'probe': 'job="aura_blackbox"',
     'postgres': 'job="aura_postgres"',
-    'backend': 'job="aura_backend"',
+    # user traffic only: health probes and metric scrapes are not users (an outage shows in the probe's availability)
+    'backend': 'job="aura_backend",route!~"/health|/monitoring/.*"',
     'node': 'job="aura_node"',
     'disk': 'job="aura_node",fstype!~"tmpfs|ramfs|squashfs|nsfs|overlay"',
 }

@@ -20,7 +20,7 @@ import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 VENV_BIN = os.path.join(ROOT, '.venv', 'bin')
-LAB_HOSTS = ('aura-web1', 'aura-app1', 'aura-app2', 'aura-db1', 'aura-cache1')
+LAB_HOSTS = ('aura-web1', 'aura-app1', 'aura-app2', 'aura-db1', 'aura-cache1', 'aura-mon1')
 LAB_FIXTURES = {'lab', 'deployed_lab'}
 # Lab modules in the order they run: each starts from the state the one before leaves (checked by
 # lab_state_check). 'fresh' modules need a lab where nothing is deployed yet; the rest need the stack
@@ -33,6 +33,7 @@ LAB_ORDER = (
     ('test_restore_playbook.py', 'deployed'),
     ('test_pitr.py', 'deployed'),
     ('test_slo_playbook.py', 'deployed'),
+    ('test_monitoring.py', 'deployed'),
     ('test_data_tier_tls.py', 'deployed'),
     ('test_security_audit_playbook.py', 'deployed'),
     ('test_diagnose_playbook.py', 'deployed'),
@@ -94,7 +95,7 @@ def run(cmd, **kwargs):
 
 @pytest.fixture(scope='session')
 def lab():
-    """The five-host lab, brought up (idempotently) by the contract script."""
+    """The six-host lab, brought up (idempotently) by the contract script."""
     result = run([os.path.join(ROOT, 'scripts', 'lab'), 'up'], timeout=900)
     assert result.returncode == 0, result.stdout + result.stderr
     return LAB_HOSTS
@@ -151,7 +152,7 @@ def sudo_runs(host):
 @contextlib.contextmanager
 def over_ssh(*hosts):
     """Asserts that the runs inside came over SSH as `deploy` and became root with sudo on every host
-    named - by default all five; name the hosts a playbook's plays run on (the Docker connection logs in
+    named - by default all six; name the hosts a playbook's plays run on (the Docker connection logs in
     as root and never calls sudo)."""
     hosts = hosts or LAB_HOSTS
     before = {host: sudo_runs(host) for host in hosts}

@@ -122,6 +122,15 @@ def test_error_rate_at_or_below_1_percent_never_fires(rules_dir):
     ])
 
 
+def test_failed_health_probes_are_not_user_errors(rules_dir):
+    # A backend whose /health answers 503 (a drained or restarting backend, a database outage): the probe's
+    # availability and AuraDatabaseDown speak for it; the error rate counts user requests only.
+    series = _requests(1000, 0, 40, 0)
+    health = 'http_requests_total{job="aura_backend",instance="aura-app1:3001",method="GET",route="/health",status="503"}'
+    series[health] = ' '.join(str(50 * m) for m in range(40))
+    promtool_test(rules_dir, 'health_errors', series, [('39m', 'AuraErrorRateHigh', []), ('39m', 'AuraErrorBudgetBurn', [])])
+
+
 def _latency(seconds_per_request, minutes, requests_per_min=600):
     """Histogram buckets where every request takes seconds_per_request (cumulative counters, one value per minute)."""
     series = {}

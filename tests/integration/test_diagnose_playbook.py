@@ -85,7 +85,7 @@ def deployed(deployed_lab):
 
 
 def test_a_clean_stack_diagnoses_clean_and_check_mode_changes_nothing(deployed):
-    with over_ssh('aura-db1', 'aura-app1', 'aura-app2', 'aura-web1'):  # over SSH with sudo on the hosts it runs on
+    with over_ssh('aura-db1', 'aura-app1', 'aura-app2', 'aura-web1', 'aura-mon1'):  # over SSH with sudo on the hosts it runs on
         rc, out, report = diagnose(*since_now())
     bad = [c for c in report['checks'] if not c['ok']]
     assert bad == [] and rc == 0 and report['passed'] is True, json.dumps(bad, indent=1) + out[-2000:]
@@ -93,6 +93,7 @@ def test_a_clean_stack_diagnoses_clean_and_check_mode_changes_nothing(deployed):
     served = json.loads(sh('aura-app1', 'curl -fsS http://127.0.0.1:3001/health'))['version']
     assert report['kind'] == 'diagnose' and report['release'] == served and report['targets']['fail_on'] == 'high'
     names = {c['name'] for c in report['checks']}
+    assert report['checks'][0]['name'] == 'alerts.firing@aura-mon1'  # what Alertmanager says comes first
     expected = {'db.service@aura-db1', 'db.pg_isready@aura-db1', 'db.connections@aura-db1', 'db.long_queries@aura-db1',
                 'db.replication_lag@aura-db1', 'db.log_errors@aura-db1', 'cors.audit', 'static.index', 'static.asset',
                 'static.nginx_config@aura-web1', 'static.current_link@aura-web1',
@@ -198,6 +199,9 @@ def test_a_stopped_database_is_named_critical(deployed):
         # the cluster's unit stops with it (PartOf): on a loaded machine only after this returns; diagnose the fault, not
         # the moment before it (CI at 129d82b saw the server still accepting connections)
         sh('aura-db1', 'for i in $(seq 150); do pg_isready -q -h /var/run/postgresql || exit 0; sleep 0.2; done; exit 1')
+        # the continuous alerting has seen it too (monitoring.yml ran in test_monitoring.py): Alertmanager holds the P0
+        sh('aura-mon1', 'for i in $(seq 100); do curl -fsS "http://127.0.0.1:9093/api/v2/alerts?active=true&inhibited=false" '
+                        '| grep -q AuraDatabaseDown && exit 0; sleep 0.2; done; exit 1')
         rc, out, report = diagnose(*since_now())
     finally:
         sh('aura-db1', 'systemctl start postgresql')
@@ -207,7 +211,11 @@ def test_a_stopped_database_is_named_critical(deployed):
     failed(report, 'db.service@aura-db1', 'critical', 'inactive', fix='重启 PostgreSQL 服务')
     failed(report, 'db.pg_isready@aura-db1', 'critical', 'no response', fix='重启 PostgreSQL 服务')
     failed(report, 'backend.health@aura-app1', 'high', '"db": "fail"')
-    assert report['measured']['failing'][:2] == ['db.service@aura-db1', 'db.pg_isready@aura-db1']
+    # first what Alertmanager holds (the database down, and /health failing through nginx), then the database's own checks
+    first = report['checks'][0]
+    assert first['name'] == 'alerts.firing@aura-mon1' and first['severity'] == 'critical' and '[P0] AuraDatabaseDown' in first['detail'], first
+    assert check(report, 'alert.db_connection@aura-db1')['severity'] == 'critical'
+    assert [n for n in report['measured']['failing'] if not n.startswith('alert')][:2] == ['db.service@aura-db1', 'db.pg_isready@aura-db1']
 
 
 def test_the_data_safety_guards_states_are_named(deployed):

@@ -1,4 +1,4 @@
-"""The lab contract: five systemd hosts on an explicit subnet, reachable by Ansible, cached image."""
+"""The lab contract: six systemd hosts on an explicit subnet, reachable by Ansible, cached image."""
 
 import json
 import os
@@ -89,7 +89,7 @@ def test_lab_mixes_debian_12_and_13(lab):
     releases = {host: run(['docker', 'exec', host, 'sh', '-c', '. /etc/os-release && echo $VERSION_CODENAME']).stdout.strip()
                 for host in LAB_HOSTS}
     assert releases == {'aura-web1': 'bookworm', 'aura-app1': 'bookworm', 'aura-app2': 'trixie',
-                        'aura-db1': 'trixie', 'aura-cache1': 'bookworm'}, releases
+                        'aura-db1': 'trixie', 'aura-cache1': 'bookworm', 'aura-mon1': 'bookworm'}, releases
 
 
 def test_status_lists_every_host(lab):

@@ -62,6 +62,6 @@ def test_down_starts_a_stopped_engine_to_remove_the_hosts_it_keeps(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert 'starting dockerd' in result.stdout and started.exists()
     removed = calls.read_text().splitlines()
-    for host in ('aura-web1', 'aura-app1', 'aura-app2', 'aura-db1', 'aura-cache1'):
+    for host in ('aura-web1', 'aura-app1', 'aura-app2', 'aura-db1', 'aura-cache1', 'aura-mon1'):
         assert 'rm -fv %s' % host in removed, removed  # -v: aura-db1's pgBackRest volume goes with it
     assert any(line.startswith('network rm ') for line in removed), removed

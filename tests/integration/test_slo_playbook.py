@@ -20,7 +20,7 @@ from conftest import ROOT, SSH, over_ssh, run
 
 PLAYBOOK = os.path.join(ROOT, '.venv', 'bin', 'ansible-playbook')
 LOAD = ['-e', 'slo_requests=100', '-e', 'slo_concurrency=4', '-e', 'slo_backend_requests=50', '-e', 'slo_backend_concurrency=2']
-HOSTS = ('aura-web1', 'aura-app1', 'aura-app2', 'aura-db1', 'aura-cache1')
+HOSTS = ('aura-web1', 'aura-app1', 'aura-app2', 'aura-db1', 'aura-cache1', 'aura-mon1')
 
 pytestmark = pytest.mark.lab
 
