@@ -122,8 +122,10 @@ def test_clear_port_never_stops_pid_1(deployed):
     """systemd (PID 1 of the container) holding the backend port through a socket unit: refused whatever
     respond_clear_port_names says, before anything is stopped."""
     unit = '/run/systemd/system/respond-test'
-    sh('aura-app1', 'systemctl stop aura-flow-backend && printf "[Socket]\\nListenStream=3001\\n" > %s.socket '
-       '&& printf "[Service]\\nExecStart=/bin/true\\n" > %s.service && systemctl daemon-reload '
+    # Accept=yes: each connection (Prometheus scrapes this port on the lab) gets its own short service instance; with
+    # Accept=no a connection nobody accepts re-triggers the service until systemd fails the socket.
+    sh('aura-app1', 'systemctl stop aura-flow-backend && printf "[Socket]\\nListenStream=3001\\nAccept=yes\\n" > %s.socket '
+       '&& printf "[Service]\\nExecStart=/bin/true\\n" > %s@.service && systemctl daemon-reload '
        '&& systemctl start respond-test.socket' % (unit, unit))
     try:
         assert 'pid=1,' in sh('aura-app1', "ss -ltnpH 'sport = :3001'")
@@ -134,7 +136,7 @@ def test_clear_port_never_stops_pid_1(deployed):
         assert 'pid 1 is never stopped, there is no override' in flat
         assert sh('aura-app1', 'systemctl is-active respond-test.socket') == 'active'
     finally:
-        sh('aura-app1', 'systemctl stop respond-test.socket respond-test.service; rm -f %s.socket %s.service; '
+        sh('aura-app1', 'systemctl stop respond-test.socket; rm -f %s.socket %s@.service; '
            'systemctl daemon-reload; systemctl start aura-flow-backend' % (unit, unit), check=False)
         wait_healthy('aura-app1')
 
