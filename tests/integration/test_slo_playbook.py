@@ -165,7 +165,7 @@ def test_p2_goes_to_both_channels_and_p3_to_email_only(deployed, channels, tmp_p
     assert len(sink.messages) == 1
     rcpts, msg = sink.messages[0]
     assert rcpts == ['oncall@aura-flow.test'] and msg['From'] == 'slo@aura-flow.test'
-    assert msg['Subject'].startswith('[P2] auraflow.ops slo (lab-ssh): ') and 'P2 x5' in msg['Subject']
+    assert msg['Subject'].startswith('[P2] auraflow.ops slo (lab-ssh): ') and 'P2 x%d' % len(HOSTS) in msg['Subject']
     body = msg.get_content()
     assert 'P2 disk_aura-cache1 [disk_percent]' in body
     assert 'P3 slo_nginx [target_p95_ms] target missed: p95_ms: ' in body and '> 0.001' in body
