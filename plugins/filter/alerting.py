@@ -8,15 +8,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ansible.errors import AnsibleFilterError
-from ansible_collections.auraflow.ops.plugins.module_utils import alert_policy
+from ansible_collections.auraflow.ops.plugins.module_utils import alert_policy, alerts
 
 
-def prometheus_rules(selectors, time_scale=1.0, min_range_s=60):
-    """``selectors | auraflow.ops.prometheus_rules(time_scale, min_range_s)``: the rule file as a mapping."""
+def prometheus_rules(selectors, time_scale=1.0, min_range_s=60, thresholds=None):
+    """``selectors | auraflow.ops.prometheus_rules(time_scale, min_range_s, thresholds)``: the rule file as a mapping."""
     if selectors is not None and not isinstance(selectors, Mapping):
         raise AnsibleFilterError('prometheus_rules: expected the label selectors as a mapping, got %s' % type(selectors).__name__)
+    if thresholds is not None and not isinstance(thresholds, Mapping):
+        raise AnsibleFilterError('prometheus_rules: expected the thresholds as a mapping, got %s' % type(thresholds).__name__)
     try:
-        return alert_policy.prometheus_rules(float(time_scale), float(min_range_s), dict(selectors or {}))
+        # the checks slo_check's classification makes of the same values (numbers, in range, known ids)
+        values = alerts.validate_thresholds(dict(thresholds or {}))
+        return alert_policy.prometheus_rules(float(time_scale), float(min_range_s), dict(selectors or {}), threshold_values=values)
     except (TypeError, ValueError) as exc:
         raise AnsibleFilterError('prometheus_rules: %s' % exc) from exc
 

@@ -22,22 +22,22 @@ SEVERITIES = ('P0', 'P1', 'P2', 'P3')
 RULES = (
     {'id': 'min_availability', 'alert': 'AuraAvailabilityLow', 'severity': 'P0', 'threshold': 0.99, 'window_s': 0,
      'range_s': 300, 'kind': 'availability', 'runbook': '系统可用性 < 99%: 立即告警 (P0)',
-     'summary': 'availability of the public /health below 99 %'},
+     'summary': 'availability of the public /health below {} %'},
     {'id': 'db_connection', 'alert': 'AuraDatabaseDown', 'severity': 'P0', 'threshold': None, 'window_s': 0,
      'range_s': 0, 'kind': 'db_down', 'runbook': '数据库连接失败: 立即告警 (P0)',
      'summary': 'PostgreSQL does not accept connections'},
     {'id': 'p95_ms', 'alert': 'AuraApiLatencyHigh', 'severity': 'P1', 'threshold': 500.0, 'window_s': 300,
      'range_s': 300, 'kind': 'latency_p95', 'runbook': 'API 响应时间 P95 > 500ms: 5 分钟内告警 (P1)',
-     'summary': 'API P95 latency above 500 ms'},
+     'summary': 'API P95 latency above {} ms'},
     {'id': 'max_error_rate', 'alert': 'AuraErrorRateHigh', 'severity': 'P1', 'threshold': 0.01, 'window_s': 600,
      'range_s': 300, 'kind': 'error_rate', 'runbook': '错误率 > 1%: 10 分钟内告警 (P1)',
-     'summary': 'share of 5xx answers above 1 %'},
+     'summary': 'share of 5xx answers above {} %'},
     {'id': 'memory_percent', 'alert': 'AuraMemoryHigh', 'severity': 'P1', 'threshold': 90.0, 'window_s': 900,
      'range_s': 0, 'kind': 'memory', 'runbook': '内存使用率 > 90%: 15 分钟内告警 (P1)',
-     'summary': 'memory used above 90 %'},
+     'summary': 'memory used above {} %'},
     {'id': 'disk_percent', 'alert': 'AuraDiskHigh', 'severity': 'P2', 'threshold': 85.0, 'window_s': 1800,
      'range_s': 0, 'kind': 'disk', 'runbook': '磁盘使用率 > 85%: 30 分钟内告警 (P2)',
-     'summary': 'disk used above 85 %'},
+     'summary': 'disk used above {} %'},
 )
 
 # RUNBOOK "告警渠道": the channels of each severity (alert_route's names: pagerduty/opsgenie are the phone, sms,
@@ -121,11 +121,32 @@ DEFAULT_SELECTORS = {
 }
 
 
-def prometheus_rules(time_scale=1.0, min_range_s=60, selectors=None, rules=RULES):
+def _summary(rule):
+    """The rule's summary with its threshold written in (a fraction as a percentage)."""
+    value = rule['threshold']
+    if value is None:
+        return rule['summary']
+    if rule['kind'] in ('availability', 'error_rate'):
+        value = value * 100
+    return rule['summary'].format(('%.4f' % value).rstrip('0').rstrip('.'))
+
+
+def with_thresholds(rules, values):
+    """``rules`` with the thresholds of ``values`` (rule id -> number; None keeps the runbook's) in place of theirs."""
+    values = dict(values or {})
+    unknown = sorted(set(values) - set(thresholds()))
+    if unknown:
+        raise PolicyError('unknown threshold(s) %s; known: %s' % (', '.join(unknown), ', '.join(sorted(thresholds()))))
+    return tuple(dict(r, threshold=values[r['id']]) if values.get(r['id']) is not None else r for r in rules)
+
+
+def prometheus_rules(time_scale=1.0, min_range_s=60, selectors=None, rules=RULES, threshold_values=None):
     """The Prometheus rule file (a dict to dump as YAML): the runbook's alerts with their escalation copies, the
-    burn-rate recording rules and alerts. ``time_scale`` multiplies every window and range (1 in production)."""
+    burn-rate recording rules and alerts. ``time_scale`` multiplies every window and range (1 in production);
+    ``threshold_values`` (rule id -> number) replaces the runbook's thresholds, as it does for slo_check."""
     if not isinstance(time_scale, (int, float)) or not 0 < time_scale <= 1:
         raise PolicyError('time_scale must be a number in (0, 1], got %r' % (time_scale,))
+    rules = with_thresholds(rules, threshold_values)
     sel = dict(DEFAULT_SELECTORS)
     sel.update(selectors or {})
     unknown = set(sel) - set(DEFAULT_SELECTORS)
@@ -144,8 +165,8 @@ def prometheus_rules(time_scale=1.0, min_range_s=60, selectors=None, rules=RULES
                 'for': duration(scaled(rule['window_s'] + after_s, time_scale)),
                 'labels': _labels(rule['severity'], level, {'rule': rule['id']}),
                 'annotations': {
-                    'summary': rule['summary'] + ('' if not after_s else ' - unanswered for %s, escalated to %s'
-                                                  % (duration(after_s), level)),
+                    'summary': _summary(rule) + ('' if not after_s else ' - unanswered for %s, escalated to %s'
+                                                 % (duration(after_s), level)),
                     'runbook': rule['runbook'],
                 },
             })

@@ -8,15 +8,17 @@ ladder while it stays unanswered (P0/P1), and must resolve when the series recov
 Debian's packages (scripts/prom-tools, run by scripts/setup): no lab, no running Prometheus.
 """
 
+import json
 import os
 import subprocess
 
 import pytest
 import yaml
 
+from ansible_collections.auraflow.ops.plugins.filter.alerting import prometheus_rules
 from ansible_collections.auraflow.ops.plugins.module_utils import alert_policy
 
-from conftest import VENV_BIN
+from conftest import ROOT, VENV_BIN
 
 PROMTOOL = os.path.join(VENV_BIN, 'promtool')
 AMTOOL = os.path.join(VENV_BIN, 'amtool')
@@ -154,6 +156,59 @@ def test_p95_above_500_ms_for_5_minutes_is_p1(rules_dir):
 def test_p95_below_500_ms_never_fires(rules_dir):
     # Every request in the 0.25-0.5 s bucket: P95 is 487.5 ms.
     promtool_test(rules_dir, 'latency_below', _latency(0.4, 30), [('29m', 'AuraApiLatencyHigh', [])])
+
+
+def test_a_threshold_set_in_the_inventory_moves_the_rule(tmp_path):
+    """P95 487.5 ms does not page at the runbook's 500 ms (above); with aura_alert_thresholds.p95_ms 300 it does."""
+    rules = prometheus_rules({}, 1, 60, {'p95_ms': 300})
+    (tmp_path / 'rules.yml').write_text(yaml.safe_dump(rules, sort_keys=False, allow_unicode=True))
+    oncall = [r for g in rules['groups'] for r in g['rules'] if r.get('alert') == 'AuraApiLatencyHigh'
+              and r['labels']['escalation'] == 'oncall'][0]
+    firing = {'exp_labels': dict(alertname='AuraApiLatencyHigh', **oncall['labels']), 'exp_annotations': oncall['annotations']}
+    assert oncall['annotations']['summary'] == 'API P95 latency above 300 ms'
+    promtool_test(tmp_path, 'latency_300', _latency(0.4, 30), [
+        ('5m', 'AuraApiLatencyHigh', []),
+        ('7m', 'AuraApiLatencyHigh', [firing]),
+    ])
+
+
+def test_one_inventory_variable_sets_both_the_rules_and_slo(tmp_path):
+    """aura_alert_thresholds reaches the monitoring role's rule file and the slo role's slo_alert_* alike; unset,
+    both keep the runbook's values."""
+    play = tmp_path / 'thresholds.yml'
+    play.write_text(yaml.safe_dump([{
+        'hosts': 'localhost', 'connection': 'local', 'gather_facts': False,
+        'vars_files': [os.path.join(ROOT, 'roles', 'slo', 'defaults', 'main.yml'),
+                       os.path.join(ROOT, 'roles', 'monitoring', 'defaults', 'main.yml')],
+        'tasks': [
+            {'name': 'the slo role takes its thresholds',
+             'ansible.builtin.validate_argument_spec': {
+                 'argument_spec': "{{ (lookup('ansible.builtin.file', '%s') | from_yaml).argument_specs.main.options "
+                                  "| dict2items | selectattr('key', 'match', 'slo_alert_') | items2dict }}"
+                                  % os.path.join(ROOT, 'roles', 'slo', 'meta', 'argument_specs.yml'),
+                 'provided_arguments': {k: '{{ %s }}' % k for k in (
+                     'slo_alert_min_availability', 'slo_alert_p95_ms', 'slo_alert_max_error_rate',
+                     'slo_alert_memory_percent', 'slo_alert_disk_percent')}}},
+            {'ansible.builtin.debug': {'msg': {
+                'slo': "{{ {'p95_ms': slo_alert_p95_ms, 'disk_percent': slo_alert_disk_percent} }}",
+                'rules': "{{ ({} | auraflow.ops.prometheus_rules(1, 60, monitoring_alert_thresholds)).groups[1].rules "
+                         "| selectattr('labels.escalation', 'eq', 'oncall') | map(attribute='expr') | list }}"}}},
+        ]}]))
+
+    def resolved(*extra):
+        env = dict(os.environ, ANSIBLE_STDOUT_CALLBACK='ansible.builtin.json')
+        proc = subprocess.run([os.path.join(VENV_BIN, 'ansible-playbook'), '-i', 'localhost,', str(play), *extra],
+                              cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+        assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+        tasks = json.loads(proc.stdout)['plays'][0]['tasks']
+        return tasks[-1]['hosts']['localhost']['msg']
+    default = resolved()
+    assert default['slo'] == {'p95_ms': None, 'disk_percent': None}
+    assert any(e.endswith(' * 1000 > 500.0') for e in default['rules'])
+    moved = resolved('-e', json.dumps({'aura_alert_thresholds': {'p95_ms': 300, 'disk_percent': 70}}))
+    assert moved['slo'] == {'p95_ms': 300, 'disk_percent': 70}
+    assert any(e.endswith(' * 1000 > 300.0') for e in moved['rules'])
+    assert any(e.endswith(' * 100 > 70.0') and 'node_filesystem' in e for e in moved['rules'])
 
 
 def _node(used_percent_before, used_percent_after, minutes, change_at, metric):

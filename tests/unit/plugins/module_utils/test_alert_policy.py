@@ -56,6 +56,20 @@ def test_selectors_reach_the_expressions_and_unknown_ones_fail():
         prometheus_rules({}, 2)
 
 
+def test_thresholds_move_the_rule_and_its_summary_and_are_checked_like_slo_checks():
+    values = {'p95_ms': 300, 'max_error_rate': 0.005, 'disk_percent': None}
+    moved = {r['labels']['rule']: r for r in alert_rules(prometheus_rules({}, 1, 60, values)) if r['labels']['escalation'] == 'oncall'}
+    assert moved['p95_ms']['expr'].endswith(' * 1000 > 300.0') and moved['p95_ms']['annotations']['summary'] == 'API P95 latency above 300 ms'
+    assert moved['max_error_rate']['expr'].endswith(' > 0.005')
+    assert moved['max_error_rate']['annotations']['summary'] == 'share of 5xx answers above 0.5 %'
+    assert moved['disk_percent']['expr'].endswith(' > 85.0'), 'null keeps the runbook value'
+    assert moved['min_availability']['annotations']['summary'] == 'availability of the public /health below 99 %'
+    for bad, match in (({'p99_ms': 1}, 'unknown threshold'), ({'max_error_rate': 5}, 'out of range'),
+                       ({'p95_ms': 'fast'}, 'must be a number'), ({'p95_ms': True}, 'boolean'), ([300], 'mapping')):
+        with pytest.raises(AnsibleFilterError, match=match):
+            prometheus_rules({}, 1, 60, bad)
+
+
 def test_only_configured_channels_become_receivers():
     config = alertmanager_config({'email_to': ['ops@example.org']})
     by_name = {r['name']: r for r in config['receivers']}
